@@ -1,0 +1,39 @@
+// Lint setup: typescript-eslint's recommended rules (the type checker already runs in `tsc -b`,
+// so type-aware lint rules would mostly repeat it at several times the cost), plus the
+// determinism rules the engine packages promise: no wall clock, no randomness, no console and
+// no Node built-ins outside the host packages (cli, conformance).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const enginePackages = ['packages/core/src/**/*.ts', 'packages/python/src/**/*.ts'];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: enginePackages,
+    ignores: ['packages/core/src/node/**'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'Engine packages stay host-neutral' }] },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Inject a clock instead' },
+        { object: 'Math', property: 'random', message: 'Inject a random source instead' },
+      ],
+    },
+  },
+);
