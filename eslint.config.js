@@ -5,7 +5,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const enginePackages = ['packages/core/src/**/*.ts', 'packages/python/src/**/*.ts'];
+const enginePackages = [
+  'packages/core/src/**/*.ts',
+  'packages/python/src/**/*.ts',
+  'packages/bpmn/src/**/*.ts',
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
@@ -22,7 +26,7 @@ export default tseslint.config(
   },
   {
     files: enginePackages,
-    ignores: ['packages/core/src/node/**'],
+    ignores: ['packages/core/src/node/**', 'packages/bpmn/src/node/**'],
     rules: {
       'no-console': 'error',
       'no-restricted-imports': [

@@ -1,0 +1,270 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  ValidationError,
+  locate,
+  readBpmnXml,
+  readDmnXml,
+  type ValidationLocation,
+} from '@spiff-ts/bpmn';
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+const BPMN_HEAD =
+  '<?xml version="1.0" encoding="UTF-8"?>\n' +
+  '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" ' +
+  'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" ' +
+  'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="x">\n';
+
+/** A BPMN document whose process body starts on line 5. */
+const bpmn = (body: string): string =>
+  `${BPMN_HEAD}<bpmn:process id="p" isExecutable="true">\n<bpmn:startEvent id="start" />\n${body}\n</bpmn:process>\n</bpmn:definitions>\n`;
+
+/** Runs `read` and returns the ValidationError it throws. */
+function rejection(read: () => unknown): ValidationError {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('readBpmnXml', () => {
+  it('reads a BPMN file synchronously into a moddle tree', () => {
+    const doc = readBpmnXml(fixture('spiff-extensions.bpmn'), { file: 'spiff-extensions.bpmn' });
+    expect(doc.kind).toBe('bpmn');
+    expect(doc.file).toBe('spiff-extensions.bpmn');
+    expect(doc.definitions.$type).toBe('bpmn:Definitions');
+    expect(doc.elementsById.get('form')?.$type).toBe('bpmn:UserTask');
+    expect(doc.elementsById.get('f1')?.['targetRef']).toBe(doc.elementsById.get('scripted'));
+    expect(doc.warnings).toEqual([]);
+  });
+
+  it('maps element ids to the line of their start tag', () => {
+    const doc = readBpmnXml(fixture('spiff-extensions.bpmn'), { file: 'f.bpmn' });
+    expect(doc.lines.get('extensions')).toBe(3);
+    expect(doc.lines.get('start')).toBe(9);
+    expect(doc.lines.get('scripted')).toBe(12);
+    expect(locate(doc, 'scripted')).toEqual({ file: 'f.bpmn', elementId: 'scripted', line: 12 });
+    expect(locate(doc, 'nowhere')).toEqual({ file: 'f.bpmn', elementId: 'nowhere' });
+  });
+
+  it('reads camunda extensions and keeps elements of unknown namespaces', () => {
+    const doc = readBpmnXml(fixture('camunda-form.bpmn'));
+    const ask = doc.elementsById.get('ask');
+    expect(ask?.['formKey']).toBe('ask_form');
+    const start = doc.elementsById.get('start') as unknown as {
+      extensionElements: { values: { $type: string }[] };
+    };
+    expect(start.extensionElements.values[0]?.$type).toBe('signavio:signavioMetaData');
+  });
+
+  it('reads spiffworkflow extension attributes', () => {
+    const doc = readBpmnXml(fixture('spiff-extensions.bpmn'));
+    const loop = doc.elementsById.get('scripted')?.['loopCharacteristics'] as {
+      get(n: string): unknown;
+    };
+    expect(loop.get('spiffworkflow:scriptsOnInstances')).toBe(true);
+    expect(doc.elementsById.get('wait_reply')?.get('spiffworkflow:isMatchingCorrelation')).toBe(
+      true,
+    );
+    expect(doc.elementsById.get('sub')?.get('spiffworkflow:isOutputSynced')).toBe(false);
+    expect(doc.elementsById.get('reply')?.get('spiffworkflow:jsonSchemaId')).toBe('reply-schema');
+  });
+
+  it('keeps references to missing ids as warnings, as SpiffWorkflow loads such files', () => {
+    const doc = readBpmnXml(
+      bpmn('<bpmn:sequenceFlow id="flow" sourceRef="start" targetRef="ghost" />'),
+      {
+        file: 'w.bpmn',
+      },
+    );
+    expect(doc.warnings).toEqual([
+      { message: 'Unresolved reference <ghost>', file: 'w.bpmn', elementId: 'flow', line: 5 },
+    ]);
+  });
+
+  it('keeps a non-UTF-8 encoding declaration as a warning', () => {
+    const doc = readBpmnXml(bpmn('').replace('UTF-8', 'ASCII'));
+    expect(doc.warnings.map((w) => w.message)).toEqual([
+      'Unsupported document encoding <ASCII>, falling back to UTF-8',
+    ]);
+  });
+
+  it('accepts a byte order mark', () => {
+    expect(readBpmnXml(`\uFEFF${bpmn('')}`).elementsById.has('p')).toBe(true);
+  });
+
+  it.each<[string, string, RegExp, ValidationLocation]>([
+    [
+      'an unknown spiffworkflow element',
+      '<bpmn:task id="t">\n<bpmn:extensionElements>\n<spiffworkflow:preScrip>x</spiffworkflow:preScrip>\n</bpmn:extensionElements>\n</bpmn:task>',
+      /^Cannot read <spiffworkflow:preScrip>: unknown type <spiffworkflow:PreScrip>$/,
+      { elementId: 't', line: 7, tag: 'spiffworkflow:preScrip', column: 1 },
+    ],
+    [
+      'an unknown BPMN element',
+      '<bpmn:task id="t">\n  <bpmn:bogus />\n</bpmn:task>',
+      /^Cannot read <bpmn:bogus>: unknown type <bpmn:Bogus>$/,
+      { elementId: 't', line: 6, tag: 'bpmn:bogus', column: 3 },
+    ],
+    [
+      'an unknown attribute of a known namespace',
+      '<bpmn:task id="t" camunda:bogus="1" />',
+      /^Unknown attribute <camunda:bogus>$/,
+      { elementId: 't', line: 5 },
+    ],
+    [
+      'an unknown unprefixed attribute',
+      '<bpmn:task id="t" colour="red" />',
+      /^Unknown attribute <colour>$/,
+      { elementId: 't', line: 5 },
+    ],
+    [
+      'a duplicate id',
+      '<bpmn:task id="t" />\n<bpmn:task id="t" />',
+      /^Cannot read <bpmn:task>: duplicate ID <t>$/,
+      { elementId: 't', line: 6, tag: 'bpmn:task', column: 1 },
+    ],
+    [
+      'mismatched tags',
+      '<bpmn:task id="t">\n</bpmn:process>',
+      /^Malformed XML: closing tag mismatch$/,
+      { line: 6 },
+    ],
+    [
+      'an attribute with an undeclared prefix',
+      '<bpmn:task id="t" foo:x="1" />',
+      /^Malformed XML: missing namespace for prefix <foo>$/,
+      { line: 5 },
+    ],
+    [
+      'an undeclared prefix',
+      '<foo:task id="t" />',
+      /^Malformed XML: missing namespace on <foo:task>$/,
+      { line: 5 },
+    ],
+  ])('rejects %s, naming file, element and line', (_what, body, message, location) => {
+    const error = rejection(() => readBpmnXml(bpmn(body), { file: 'bad.bpmn' }));
+    expect(error.message).toMatch(message);
+    expect(error.location).toMatchObject({ file: 'bad.bpmn', ...location });
+  });
+
+  it('reports further problems as notes', () => {
+    const error = rejection(() =>
+      readBpmnXml(bpmn('<bpmn:task id="a" x="1" />\n<bpmn:task id="b" y="2" />')),
+    );
+    expect(error.message).toBe('Unknown attribute <x>');
+    expect(error.notes).toEqual(['Unknown attribute <y> (line 6)']);
+  });
+
+  it.each([
+    ['a DOCTYPE', '<!DOCTYPE bpmn:definitions>\n', /^DOCTYPE declarations are not accepted/],
+    [
+      'an external entity',
+      '<!DOCTYPE d [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>\n',
+      /^DOCTYPE declarations are not accepted/,
+    ],
+  ])('refuses %s before moddle sees the text', (_what, prolog, message) => {
+    const text = bpmn('<bpmn:task id="t" name="&xxe;" />').replace('\n', `\n${prolog}`);
+    const error = rejection(() => readBpmnXml(text, { file: 'dtd.bpmn' }));
+    expect(error.message).toMatch(message);
+    expect(error.location).toEqual({ file: 'dtd.bpmn', line: 2 });
+  });
+
+  it('does not mistake DOCTYPE text in a comment or CDATA for a declaration', () => {
+    const text = bpmn(
+      '<!-- <!DOCTYPE x> -->\n<bpmn:scriptTask id="s"><bpmn:script><![CDATA[<!DOCTYPE y>]]></bpmn:script></bpmn:scriptTask>',
+    );
+    expect(readBpmnXml(text).elementsById.get('s')?.['script']).toBe('<!DOCTYPE y>');
+  });
+
+  it.each([
+    ['text that is not XML', 'hello', /^Malformed XML/],
+    ['an empty string', '', /^Malformed XML/],
+    [
+      'text after the root element',
+      `${bpmn('')}junk`,
+      /^Malformed XML: non-whitespace outside of root node$/,
+    ],
+    ['an unclosed document', BPMN_HEAD, /^Malformed XML/],
+  ])('rejects %s', (_what, text, message) => {
+    expect(rejection(() => readBpmnXml(text)).message).toMatch(message);
+  });
+
+  it('rejects a DMN file', () => {
+    const error = rejection(() => readBpmnXml(fixture('decision-1.1.dmn'), { file: 'd.dmn' }));
+    expect(error.message).toMatch(/definitions/);
+    expect(error.location.file).toBe('d.dmn');
+  });
+});
+
+describe('readDmnXml', () => {
+  it.each([
+    ['decision-1.1.dmn', '1.1', 'table_11'],
+    ['decision-1.2.dmn', '1.2', 'table_12'],
+  ])('reads %s with the DMN 1.3 types', (file, version, table) => {
+    const doc = readDmnXml(fixture(file), { file });
+    expect(doc.kind).toBe('dmn');
+    expect(doc.dmnVersion).toBe(version);
+    expect(doc.definitions.$type).toBe('dmn:Definitions');
+    expect(doc.elementsById.get(table)?.$type).toBe('dmn:DecisionTable');
+    const rule = doc.elementsById.get('rule_1') as unknown as {
+      inputEntry: { text: string }[];
+      outputEntry: { text: string }[];
+    };
+    expect(rule.inputEntry[0]?.text).toBe('"big"');
+    expect(rule.outputEntry[0]?.text).toBe('10');
+    expect(doc.warnings).toEqual([]);
+  });
+
+  it('reads DMN 1.3 under any prefix, skipping business context elements with a warning', () => {
+    const doc = readDmnXml(fixture('decision-1.3-prefixed.dmn'), { file: 'p.dmn' });
+    expect(doc.dmnVersion).toBe('1.3');
+    expect(doc.elementsById.get('table_13')?.['hitPolicy']).toBe('COLLECT');
+    expect(doc.elementsById.get('shape_1')?.$type).toBe('dmndi:DMNShape');
+    expect(doc.lines.get('sales')).toBe(21);
+    expect(doc.warnings).toEqual([
+      {
+        message: 'Skipped <semantic:organizationUnit>: unknown type <dmn:OrganizationUnit>',
+        file: 'p.dmn',
+        elementId: 'sales',
+        tag: 'semantic:organizationUnit',
+        line: 21,
+        column: 3,
+      },
+    ]);
+  });
+
+  it('rejects a file whose root is not in a DMN namespace', () => {
+    const error = rejection(() => readDmnXml(fixture('camunda-form.bpmn'), { file: 'c.bpmn' }));
+    expect(error.message).toBe(
+      "Not a DMN file: the root element <definitions> is in namespace 'http://www.omg.org/spec/BPMN/20100524/MODEL'",
+    );
+    expect(error.location).toEqual({ file: 'c.bpmn', line: 2 });
+  });
+
+  it('rejects a root element without a namespace', () => {
+    expect(rejection(() => readDmnXml('<definitions id="d" />')).message).toBe(
+      'Not a DMN file: the root element <definitions> is in no namespace',
+    );
+  });
+
+  it('rejects unknown DMN elements with their line', () => {
+    const text = fixture('decision-1.1.dmn').replace(
+      '<rule id="rule_1">',
+      '<rule id="rule_1"><bogus />',
+    );
+    const error = rejection(() => readDmnXml(text, { file: 'x.dmn' }));
+    expect(error.message).toBe('Cannot read <bogus>: unknown type <dmn:Bogus>');
+    expect(error.location).toMatchObject({ file: 'x.dmn', elementId: 'rule_1', line: 11 });
+  });
+
+  it('refuses a DTD', () => {
+    const text = fixture('decision-1.1.dmn').replace('?>', '?><!DOCTYPE definitions>');
+    expect(rejection(() => readDmnXml(text)).message).toMatch(/^DOCTYPE declarations/);
+  });
+});
