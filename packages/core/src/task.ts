@@ -1,0 +1,441 @@
+import { CowData, cloneData, type DataObject } from './data.js';
+import { SpiffError, WorkflowError, WorkflowTaskError } from './errors.js';
+import { iterateTasks } from './iterator.js';
+import { applyAssign, type DataScope } from './operators.js';
+import { callHook, type Hook, type RunResult, type TaskHookName } from './registry.js';
+import type { TaskSpecData } from './spec.js';
+import { TaskState, TaskStateMask, taskStateName } from './task-state.js';
+import type { Workflow } from './workflow.js';
+
+/** Engine access a task needs from its workflow. @internal */
+export interface TaskHost {
+  readonly newId: () => string;
+  readonly clock: () => number;
+  taskAdded(task: Task): void;
+  taskRemoved(task: Task): void;
+  stateChanged(task: Task, previous: number): void;
+  taskCompleted(task: Task): void;
+}
+
+/**
+ * One node of a workflow's task tree: an instance of a {@link TaskSpecData}. Each task has one
+ * parent; the tree changes only through the engine (`run`, `complete`, `cancel`, …) and the
+ * child-management methods layers use (`syncChildren`, `addChild`, `dropChildren`).
+ */
+export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
+  readonly id: string;
+  readonly workflow: Workflow;
+  readonly taskSpec: S;
+  /** Whether the task was added by a trigger rather than by its parent's outputs. */
+  triggered = false;
+  /** Branch id: tasks of one thread share it (ThreadSplit assigns new ones). */
+  threadId: number;
+  /** When the state last changed, from the workflow's clock. */
+  lastStateChange: number;
+  #state: number;
+  #parent: Task | undefined;
+  readonly #children: Task[] = [];
+  #depth: number;
+  readonly #data: CowData;
+  #internal: DataObject | undefined;
+  readonly #host: TaskHost;
+
+  /** @internal Tasks are created by the engine (`addChild`, workflows, the serializer). */
+  constructor(
+    workflow: Workflow,
+    host: TaskHost,
+    spec: S,
+    parent: Task | undefined,
+    init: {
+      state?: number;
+      id?: string;
+      threadId?: number;
+      lastStateChange?: number;
+      index?: number;
+    } = {},
+  ) {
+    this.id = init.id ?? host.newId();
+    this.workflow = workflow;
+    this.taskSpec = spec;
+    this.#host = host;
+    this.#state = init.state ?? TaskState.MAYBE;
+    this.#parent = parent;
+    this.#depth = parent ? parent.#depth + 1 : 0;
+    this.threadId = init.threadId ?? 0;
+    this.lastStateChange = init.lastStateChange ?? host.clock();
+    this.#data = new CowData();
+    if (parent) {
+      if (init.index === undefined) parent.#children.push(this);
+      else parent.#children.splice(init.index, 0, this);
+    }
+    host.taskAdded(this);
+  }
+
+  /** Alias of {@link Task.taskSpec}. */
+  get spec(): S {
+    return this.taskSpec;
+  }
+  /** The current state. */
+  get state(): number {
+    return this.#state;
+  }
+  /**
+   * Sets the state, refusing to go backwards (use {@link Task.setState} to force).
+   * @throws {@link WorkflowError} when the new state is lower than the current one.
+   */
+  set state(value: number) {
+    if (value < this.#state) {
+      throw new WorkflowError(
+        `state went from ${taskStateName(this.#state)} to ${taskStateName(value)}!`,
+        { specName: this.taskSpec.name },
+      );
+    }
+    this.setState(value);
+  }
+  /** The parent task (for a sub-workflow's root: the task running it). */
+  get parent(): Task | undefined {
+    return this.#parent;
+  }
+  /** The children, in order. Do not mutate. */
+  get children(): readonly Task[] {
+    return this.#children;
+  }
+  /** Distance from the root of the whole tree (sub-workflow tasks count their host's depth). */
+  get depth(): number {
+    return this.#depth;
+  }
+
+  /** Whether the state is in the given state or mask. */
+  hasState(mask: number): boolean {
+    return (this.#state & mask) !== 0;
+  }
+
+  // --- data -----------------------------------------------------------------------------------
+
+  /** The task's data; mutable and private to this task (copied from the parent's on first use). */
+  get data(): DataObject {
+    return this.#data.mutable();
+  }
+  set data(value: DataObject) {
+    this.#data.replace(value);
+  }
+  /** Read-only view of the data that never copies; do not keep or mutate it. */
+  peekData(): Readonly<DataObject> {
+    return this.#data.peek();
+  }
+  /** A data field, or `fallback` when absent. */
+  getData(name: string, fallback?: unknown): unknown {
+    const view = this.#data.peek();
+    if (!Object.hasOwn(view, name)) return fallback;
+    const value = view[name];
+    // Objects may be shared with other tasks: hand out this task's own copy.
+    return typeof value === 'object' && value !== null ? this.data[name] : value;
+  }
+  /** Sets data fields. */
+  setData(values: Readonly<Record<string, unknown>>): void {
+    Object.assign(this.#data.mutable(), values);
+  }
+  /** Engine and layer state that is not inherited by children. */
+  get internalData(): DataObject {
+    this.#internal ??= {};
+    return this.#internal;
+  }
+  set internalData(value: DataObject) {
+    this.#internal = value;
+  }
+  /** Copies the parent's data over this task's (SpiffWorkflow's `_inherit_data`). */
+  inheritData(): void {
+    if (this.#parent) this.#data.inherit(this.#parent.#data);
+  }
+
+  // --- tree -----------------------------------------------------------------------------------
+
+  /** Whether `task` is an ancestor of this task. */
+  isDescendantOf(task: Task): boolean {
+    for (let t = this.#parent; t !== undefined; t = t.#parent) if (t === task) return true;
+    return false;
+  }
+  /** The nearest ancestor whose spec has the given name. */
+  findAncestor(specName: string | null): Task | undefined {
+    for (let t = this.#parent; t !== undefined; t = t.#parent) {
+      if (t.taskSpec.name === specName) return t;
+    }
+    return undefined;
+  }
+  /** Spec names from the root to this task, for error messages. */
+  trace(): string[] {
+    const names: string[] = [this.taskSpec.name];
+    for (let t = this.#parent; t !== undefined; t = t.#parent) names.push(t.taskSpec.name);
+    return names.reverse();
+  }
+  /** This task and its descendants, depth-first. */
+  [Symbol.iterator](): Iterator<Task> {
+    return iterateTasks(this);
+  }
+
+  /**
+   * Adds a child for `spec` in `state` (READY children are made ready at once).
+   * @throws {@link WorkflowError} when adding a definite child to a predicted task.
+   */
+  addChild<C extends TaskSpecData>(spec: C, state: number = TaskState.MAYBE): Task<C> {
+    if (this.hasState(TaskStateMask.PREDICTED) && (state & TaskStateMask.PREDICTED) === 0) {
+      throw new WorkflowError('Attempt to add non-predicted child to predicted task', {
+        specName: this.taskSpec.name,
+      });
+    }
+    const child = new Task<C>(this.workflow, this.#host, spec, this, {
+      state,
+      threadId: this.threadId,
+    });
+    if (state === TaskState.READY) child.makeReady();
+    return child;
+  }
+
+  /**
+   * Makes the children match `specs`: keeps one child per listed spec (setting unfinished ones
+   * to `state`), adds the missing ones in order, removes predicted children not listed, and
+   * never touches triggered children. SpiffWorkflow's `_sync_children`.
+   * @throws {@link WorkflowError} when a definite child would have to be removed.
+   */
+  syncChildren(specs: readonly TaskSpecData[], state: number = TaskState.MAYBE): void {
+    const missing = [...specs];
+    const unneeded: Task[] = [];
+    for (const child of [...this.#children]) {
+      if (child.triggered) continue;
+      const at = missing.indexOf(child.taskSpec);
+      if (at >= 0) {
+        missing.splice(at, 1);
+        if (child.hasState(TaskStateMask.NOT_FINISHED)) child.setState(state);
+      } else {
+        if (child.hasState(TaskStateMask.DEFINITE)) {
+          throw new WorkflowError(`removal of non-predicted child ${child.toString()}`, {
+            specName: this.taskSpec.name,
+          });
+        }
+        unneeded.push(child);
+      }
+    }
+    for (const child of unneeded) child.remove();
+    for (const spec of missing) this.addChild(spec, state);
+  }
+
+  /** Removes unfinished children (all with `force`) and, below finished ones, their unfinished children. */
+  dropChildren(force = false): void {
+    const drop: Task[] = [];
+    const stack: Task[] = [this];
+    let first = true;
+    while (stack.length > 0) {
+      const task = stack.pop() as Task;
+      for (const child of task.#children) {
+        if ((first && force) || child.hasState(TaskStateMask.NOT_FINISHED)) drop.push(child);
+        else stack.push(child);
+      }
+      first = false;
+    }
+    for (const task of drop) task.remove();
+  }
+
+  /** Detaches this task and its subtree from the tree. @internal */
+  remove(): void {
+    const parent = this.#parent;
+    if (parent) {
+      const at = parent.#children.indexOf(this);
+      if (at >= 0) parent.#children.splice(at, 1);
+    }
+    const stack: Task[] = [this];
+    while (stack.length > 0) {
+      const task = stack.pop() as Task;
+      for (const child of task.#children) stack.push(child);
+      task.#host.taskRemoved(task);
+    }
+  }
+
+  // --- state ----------------------------------------------------------------------------------
+
+  /** Sets the state without checks (SpiffWorkflow's `_set_state`). */
+  setState(value: number): void {
+    if (value === this.#state) return;
+    const previous = this.#state;
+    this.lastStateChange = this.#host.clock();
+    this.#state = value;
+    this.#host.stateChanged(this, previous);
+  }
+
+  /** Gives this task (and its subtree) a new thread id. */
+  assignNewThreadId(recursive = true): number {
+    const id = this.workflow.nextThreadId();
+    this.threadId = id;
+    if (recursive) for (const task of this) task.threadId = id;
+    return id;
+  }
+
+  /** Runs hook `name` through the spec type's layers, `base` last. */
+  #call<R>(name: TaskHookName, base: () => R): R {
+    const hooks = this.workflow.registry.hooks(this.taskSpec.typename, name);
+    return callHook(hooks as readonly Hook<TaskSpecData, R>[], this as Task, base);
+  }
+
+  /**
+   * Adds the possible future below this task: runs the spec's predict hook when the state is in
+   * `mask`, then recurses into matching children while a definite task is followed or fewer
+   * than `lookahead` predicted levels were added. SpiffWorkflow's `_predict`.
+   */
+  predict(mask: number = TaskStateMask.PREDICTED, lookedAhead = 0): void {
+    if (this.hasState(mask)) {
+      this.#call('predict', () => defaultPredict(this));
+    }
+    const lookAhead =
+      this.hasState(TaskStateMask.DEFINITE) || lookedAhead + 1 < this.taskSpec.lookahead;
+    if (!lookAhead) return;
+    for (const child of [...this.#children]) {
+      if (child.hasState(mask)) child.predict(mask, lookedAhead + 1);
+    }
+  }
+
+  /**
+   * Reacts to a change that may let this task run: re-predicts a predicted task, then asks the
+   * update hooks whether it may become READY. SpiffWorkflow's `_update`.
+   */
+  update(): void {
+    if (this.hasState(TaskStateMask.PREDICTED)) this.predict();
+    const ready = this.#call('update', () => {
+      this.inheritData();
+      this.workflow.emitTask('update', this);
+      return true;
+    });
+    if (ready) this.makeReady();
+  }
+
+  /** Marks the task READY (unless finished), applies pre-assignments, runs the ready hooks. */
+  makeReady(): void {
+    if (this.hasState(TaskState.COMPLETED) || this.hasState(TaskState.CANCELLED)) return;
+    this.setState(TaskState.READY);
+    for (const a of this.taskSpec.preAssign) applyAssign(a, this, this);
+    this.#call('onReady', () => {
+      this.workflow.emitTask('ready', this);
+    });
+  }
+
+  /**
+   * Runs the task: `'completed'` completes it, `'started'` leaves it STARTED (complete it
+   * later), `'error'` puts it in ERROR. Post-assignments follow a successful run hook.
+   * @throws {@link WorkflowTaskError} when a hook throws (the task is put in ERROR first).
+   */
+  run(): RunResult {
+    let result: RunResult;
+    try {
+      result = this.#call<RunResult>('run', () => {
+        this.workflow.emitTask('run', this);
+        return 'completed';
+      });
+      for (const a of this.taskSpec.postAssign) applyAssign(a, this, this);
+    } catch (cause) {
+      this.error();
+      if (cause instanceof SpiffError) throw cause;
+      throw new WorkflowTaskError(
+        `Error running task '${this.taskSpec.name}': ${cause instanceof Error ? cause.message : String(cause)}`,
+        this.id,
+        this.trace(),
+        { cause, specName: this.taskSpec.name },
+      );
+    }
+    if (result === 'started') this.setState(TaskState.STARTED);
+    else if (result === 'error') this.error();
+    else this.complete();
+    return result;
+  }
+
+  /** Marks the task COMPLETED, runs the complete hooks, then updates unfinished children. */
+  complete(): void {
+    this.setState(TaskState.COMPLETED);
+    this.#call('onComplete', () => {
+      this.workflow.emitTask('completed', this);
+    });
+    for (const child of [...this.#children]) {
+      if (!child.hasState(TaskStateMask.FINISHED)) child.update();
+    }
+    this.#host.taskCompleted(this);
+  }
+
+  /** Marks the task ERROR and runs the error hooks. */
+  error(): void {
+    this.setState(TaskState.ERROR);
+    this.#call('onError', () => {
+      this.workflow.emitTask('error', this);
+    });
+  }
+
+  /**
+   * Cancels this task if unfinished (dropping its unfinished children), else cancels its
+   * children, recursively. Iterative, so deep trees are fine.
+   */
+  cancel(): void {
+    const stack: Task[] = [this];
+    while (stack.length > 0) {
+      const task = stack.pop() as Task;
+      if (task.hasState(TaskStateMask.FINISHED)) {
+        for (let i = task.#children.length - 1; i >= 0; i--) stack.push(task.#children[i] as Task);
+      } else {
+        task.setState(TaskState.CANCELLED);
+        task.dropChildren();
+        task.#call('onCancel', () => {
+          task.workflow.emitTask('cancelled', task);
+        });
+      }
+    }
+  }
+
+  /** Triggers this task's spec in the context of this task (e.g. a MultiChoice's choice). */
+  trigger(...args: unknown[]): void {
+    this.workflow.triggerSpec(this.taskSpec, this, args);
+  }
+
+  /**
+   * Removes all descendants and makes this task runnable again, with `data` (default: a copy
+   * of the parent's). Returns the removed tasks. SpiffWorkflow's `reset_branch`.
+   */
+  resetBranch(data?: DataObject): Task[] {
+    this.#internal = undefined;
+    if (data !== undefined) this.#data.replace(data);
+    else if (this.#parent) this.#data.replace(cloneData(this.#parent.#data.peek()) as DataObject);
+    else this.#data.replace({});
+    const removed = [...iterateTasks(this)].slice(1);
+    this.dropChildren(true);
+    this.setState(TaskState.FUTURE);
+    this.predict(TaskStateMask.PREDICTED | TaskState.FUTURE);
+    this.update();
+    return removed;
+  }
+
+  /**
+   * The subtree as text for debugging, one task per line:
+   * `<id>/<thread>: Task of <name> State: <STATE> Children: <n>`, indented two spaces per level.
+   */
+  getDump(): string {
+    const lines: string[] = [];
+    const stack: [Task, number][] = [[this, 0]];
+    while (stack.length > 0) {
+      const [task, level] = stack.pop() as [Task, number];
+      const description = task.taskSpec.description ? ` (${task.taskSpec.description})` : '';
+      lines.push(
+        `${'  '.repeat(level)}${task.id}/${task.threadId}: Task of ${task.taskSpec.name}${description}` +
+          ` State: ${taskStateName(task.#state)} Children: ${task.#children.length}`,
+      );
+      for (let i = task.#children.length - 1; i >= 0; i--) {
+        stack.push([task.#children[i] as Task, level + 1]);
+      }
+    }
+    return lines.join('\n');
+  }
+
+  /** E.g. `<Task (first) in state READY with id …>`. */
+  toString(): string {
+    return `<Task object (${this.taskSpec.name}) in state ${taskStateName(this.#state)} with id ${this.id}>`;
+  }
+}
+
+/** The base prediction: outputs become FUTURE below a definite task, else inherit the state. */
+export function defaultPredict(task: Task): void {
+  const state = task.hasState(TaskStateMask.DEFINITE) ? TaskState.FUTURE : task.state;
+  task.syncChildren(task.workflow.outputSpecs(task.taskSpec), state);
+}
