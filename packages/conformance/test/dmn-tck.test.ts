@@ -22,25 +22,30 @@ function share(folders: readonly FolderResult[], level: string) {
   return { passed, total, share: total === 0 ? 0 : passed / total };
 }
 
-describe.skipIf(!present)('DMN TCK', () => {
-  const { folders, lines } = present ? collectDmnTck(corpus) : { folders: [], lines: [] };
+if (present) {
+  describe('DMN TCK', () => {
+    const { folders, lines } = present ? collectDmnTck(corpus) : { folders: [], lines: [] };
 
-  it('passes every compliance level 2 test case', () => {
-    const level2 = share(folders, 'compliance-level-2');
-    const failures = lines.filter((l) => l.includes('compliance-level-2/'));
-    expect(failures).toEqual([]);
-    expect(level2.total).toBeGreaterThan(0);
-  });
+    it('passes every compliance level 2 test case', () => {
+      const level2 = share(folders, 'compliance-level-2');
+      const failures = lines.filter((l) => l.includes('compliance-level-2/'));
+      expect(failures).toEqual([]);
+      expect(level2.total).toBeGreaterThan(0);
+    });
 
-  it(`passes at least ${LEVEL_3_SHARE * 100}% of compliance level 3`, () => {
-    const level3 = share(folders, 'compliance-level-3');
-    expect(level3.total).toBeGreaterThan(0);
-    expect(level3.share, `${level3.passed}/${level3.total}`).toBeGreaterThanOrEqual(LEVEL_3_SHARE);
+    it(`passes at least ${LEVEL_3_SHARE * 100}% of compliance level 3`, () => {
+      const level3 = share(folders, 'compliance-level-3');
+      expect(level3.total).toBeGreaterThan(0);
+      expect(level3.share, `${level3.passed}/${level3.total}`).toBeGreaterThanOrEqual(
+        LEVEL_3_SHARE,
+      );
+    });
   });
-});
-
-describe.runIf(!present)('DMN TCK', () => {
-  it('is absent', () => {
-    console.warn(`DMN TCK corpus not found at ${corpus}: the ratchet was not checked`);
+} else {
+  describe('DMN TCK', () => {
+    it('is absent', () => {
+      console.warn(`DMN TCK corpus not found at ${corpus}: the ratchet was not checked`);
+      expect(present).toBe(false);
+    });
   });
-});
+}
