@@ -9,12 +9,18 @@ const enginePackages = [
   'packages/core/src/**/*.ts',
   'packages/python/src/**/*.ts',
   'packages/bpmn/src/**/*.ts',
+  'packages/dmn/src/**/*.ts',
 ];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Plain Node scripts (the test wrapper); TypeScript files get Node's globals from @types/node.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': [
