@@ -1,5 +1,6 @@
 /** Python operator semantics: arithmetic, comparison, containment, subscripting and slicing. */
 import { powPositive } from './float-math.js';
+import { fastPow } from './modules/ddmath.js';
 import { setDifference, setIntersection, setSymmetricDifference, setUnion } from './set-ops.js';
 import {
   PyCallable,
@@ -164,6 +165,7 @@ export function floatPow(x: number, y: number): number {
   if (y === 0) return 1;
   if (x === 1) return 1;
   if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
+  if (x === 0 && y === -Infinity) return Infinity; // CPython checks infinite exponents first
   if (x === 0 && y < 0) raise('ZeroDivisionError', '0.0 cannot be raised to a negative power');
   if (x < 0 && Number.isFinite(x) && Number.isFinite(y) && !Number.isInteger(y)) {
     // CPython returns a complex number here; it overflows for huge magnitudes
@@ -184,11 +186,17 @@ export function floatPow(x: number, y: number): number {
 /** Correctly rounded x ** y (finite x != 0, finite y; negative x only with integer y). */
 function exactPow(x: number, y: number): number | undefined {
   if (!Number.isFinite(x) || !Number.isFinite(y) || x === 0) return undefined;
-  if (x > 0) return powPositive(x, y);
+  if (x > 0) return powFast(x, y);
   if (!Number.isInteger(y)) return undefined;
-  const r = powPositive(-x, y);
+  const r = powFast(-x, y);
   if (r === undefined) return undefined;
   return Math.abs(y % 2) === 1 ? -r : r;
+}
+
+/** x ** y for finite x > 0: the double-double fast path, else the exact BigInt evaluation. */
+function powFast(x: number, y: number): number | undefined {
+  const fast = fastPow(x, y);
+  return fast === fast ? fast : powPositive(x, y);
 }
 
 function intPow(a: bigint, b: bigint): PyValue {

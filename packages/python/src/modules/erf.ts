@@ -68,17 +68,18 @@ const sb1 = 3.03380607434824582924e1,
   sb6 = 4.74528541206955367215e2,
   sb7 = -2.24409524465858183362e1;
 const tiny = 1e-300;
-/** High and low 32-bit words of a double. */
-function words(x: number): [number, number] {
-  const b = new DataView(new ArrayBuffer(8));
-  b.setFloat64(0, x);
-  return [b.getInt32(0), b.getUint32(4)];
+const F64 = new Float64Array(1);
+const I32 = new Int32Array(F64.buffer);
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** High 32-bit word of a double (signed). */
+function highWord(x: number): number {
+  F64[0] = x;
+  return I32[HI] as number;
 }
 function clearLow(x: number): number {
-  const b = new DataView(new ArrayBuffer(8));
-  b.setFloat64(0, x);
-  b.setUint32(4, 0);
-  return b.getFloat64(0);
+  F64[0] = x;
+  I32[1 - HI] = 0;
+  return F64[0] as number;
 }
 /** r/s of the |x| < 0.84375 approximation, for z = x². */
 function small(z: number): number {
@@ -135,7 +136,7 @@ function rsB(s: number): [number, number] {
 }
 /** The error function. */
 export function erf(x: number): number {
-  const [hx] = words(x);
+  const hx = highWord(x);
   const ix = hx & 0x7fffffff;
   if (ix >= 0x7ff00000) {
     const i = (hx >>> 31) << 1;
@@ -162,7 +163,7 @@ export function erf(x: number): number {
 }
 /** The complementary error function, 1 - erf(x) without cancellation. */
 export function erfc(x: number): number {
-  const [hx] = words(x);
+  const hx = highWord(x);
   const ix = hx & 0x7fffffff;
   if (ix >= 0x7ff00000) return ((hx >>> 31) << 1) + 1 / x;
   if (ix < 0x3feb0000) {

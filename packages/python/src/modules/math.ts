@@ -251,7 +251,7 @@ export function createMathModule(_host: HostHooks): PyModule {
     trunc: fn('trunc', rounding('__trunc__', Math.trunc)),
     sqrt: unary('sqrt', Math.sqrt, (x) => x >= 0),
     exp: unary('exp', crExp),
-    exp2: unary('exp2', (x) => 2 ** x),
+    exp2: unary('exp2', (x) => (Number.isFinite(x) && !Number.isInteger(x) ? crPow(2, x) : 2 ** x)),
     expm1: unary('expm1', Math.expm1),
     log1p: unary('log1p', Math.log1p, (x) => x > -1),
     fabs: unary('fabs', Math.abs),
@@ -271,7 +271,7 @@ export function createMathModule(_host: HostHooks): PyModule {
     atan: unary('atan', (x) => crInverseTrig('atan', x)),
     sinh: unary('sinh', sinh),
     cosh: unary('cosh', cosh),
-    tanh: unary('tanh', Math.tanh),
+    tanh: unary('tanh', tanh),
     asinh: unary('asinh', asinh),
     acosh: unary('acosh', acosh, (x) => x >= 1),
     atanh: unary('atanh', Math.atanh, (x) => x > -1 && x < 1),
@@ -305,11 +305,12 @@ export function createMathModule(_host: HostHooks): PyModule {
       const b = args('pow', a, kw, ['x', 'y']);
       const x = real(b.x);
       const y = real(b.y);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) return powSpecial(x, y);
       if (x === 0 && y < 0) domainError();
-      if (x < 0 && Number.isFinite(x) && Number.isFinite(y) && !Number.isInteger(y)) domainError();
+      if (x < 0 && !Number.isInteger(y)) domainError();
       if (x === 1 || y === 0) return 1;
       const r = floatPow(x, y);
-      if (!Number.isFinite(r) && Number.isFinite(x) && Number.isFinite(y)) rangeError();
+      if (!Number.isFinite(r)) rangeError();
       return r;
     }),
     fmod: fn('fmod', (a) => {
@@ -460,6 +461,24 @@ export function floatPow(x: number, y: number): number {
   return y % 2 === 0 ? r : -r;
 }
 
+/** `math.pow` with a NaN or infinite argument, as CPython's `math_pow_impl` (C99 Annex F). */
+function powSpecial(x: number, y: number): number {
+  if (Number.isNaN(x)) return y === 0 ? 1 : x;
+  if (Number.isNaN(y)) return x === 1 ? 1 : y;
+  if (x === Infinity || x === -Infinity) {
+    const oddY = Number.isFinite(y) && Math.abs(y) % 2 === 1;
+    if (y > 0) return oddY ? x : Infinity;
+    if (y === 0) return 1;
+    return oddY && x < 0 ? -0 : 0;
+  }
+  // y is infinite
+  const ax = Math.abs(x);
+  if (ax === 1) return 1;
+  if (y > 0 && ax > 1) return y;
+  if (y < 0 && ax < 1) return -y;
+  return 0;
+}
+
 /** Mantissa in [0.5, 1) and exponent, exactly (subnormals included). */
 export function frexp(x: number): [number, number] {
   if (x === 0 || !Number.isFinite(x)) return [x, 0];
@@ -481,10 +500,12 @@ export function frexp(x: number): [number, number] {
   return [buf.getFloat64(0), e];
 }
 
+const LOG10_BUF = new DataView(new ArrayBuffer(8));
+
 /** glibc's log10: fdlibm's reduction x = 2^k·m around its correctly rounded log. */
 function log10(x: number): number {
   if (!(x > 0) || !Number.isFinite(x)) return Math.log10(x);
-  const buf = new DataView(new ArrayBuffer(8));
+  const buf = LOG10_BUF;
   let v = x;
   let k = 0;
   buf.setFloat64(0, v);
@@ -572,6 +593,21 @@ function cosh(x: number): number {
   if (ax < 709.782712893384) return 0.5 * crExp(ax);
   const w = crExp(0.5 * ax);
   return 0.5 * w * w;
+}
+
+/** glibc's tanh (fdlibm's, without the shortcut tanh(x) = x for 2^-55 <= |x| < 2^-28 of V8's). */
+function tanh(x: number): number {
+  const ax = Math.abs(x);
+  if (!Number.isFinite(x)) return Math.tanh(x);
+  if (ax < 2 ** -55) return x * (1 + x);
+  let z: number;
+  if (ax >= 22) z = 1;
+  else if (ax >= 1) z = 1 - 2 / (Math.expm1(2 * ax) + 2);
+  else {
+    const t = Math.expm1(-2 * ax);
+    z = -t / (t + 2);
+  }
+  return x < 0 ? -z : z;
 }
 
 function asinh(x: number): number {
