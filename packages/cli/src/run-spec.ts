@@ -1,5 +1,6 @@
 import { TaskState, Workflow, WorkflowEvents, type Task } from '@spiff-ts/core';
 import { createNodeRegistry, loadSpiffXmlFile } from '@spiff-ts/core/node';
+import { readText } from './answers.js';
 
 /** What running a legacy Spiff XML spec to the end produced. */
 export interface SpecRunResult {
@@ -19,11 +20,13 @@ function depthOf(task: Task): number {
 /**
  * Loads a spec in SpiffWorkflow's legacy XML format and runs every ready task until the workflow
  * completes or nothing is left to run.
+ * @throws SpiffError naming the file when it cannot be read
  */
 export function runSpecFile(
   file: string,
   data: Readonly<Record<string, unknown>> = {},
 ): SpecRunResult {
+  readText(file); // a missing file fails with one clear line, not Node's ENOENT
   const spec = loadSpiffXmlFile(file);
   const events = new WorkflowEvents();
   const trace: string[] = [];
