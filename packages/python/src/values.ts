@@ -1194,6 +1194,14 @@ export function setTickHook(fn: () => void): void {
   tickHook = fn;
 }
 
+/**
+ * Charges `n` steps against the running program's budget (the regex matcher charges its
+ * backtracking steps in batches); raises the interpreter's `TimeoutError` beyond it. @internal
+ */
+export function chargeSteps(n: number): void {
+  for (let i = 0; i < n; i++) tickHook();
+}
+
 /** Python `iter(v)`: an iterator over any iterable; TypeError otherwise. */
 export function iterate(v: PyValue): PyIterator {
   if (v instanceof PyIterator) return v;

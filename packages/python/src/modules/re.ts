@@ -1,10 +1,10 @@
 /**
- * Python's `re` module on JavaScript `RegExp`: patterns are translated by
- * {@link translatePattern}, and `Pattern`/`Match` objects follow CPython's API (`findall`'s
- * tuple-of-groups results, `sub` templates with `\1`/`\g<name>`, `split` with groups).
- *
- * Limits: JavaScript's backtracking engine is used as is, so patterns with nested quantifiers
- * such as `(a+)+$` can take exponential time on hostile input, exactly as in CPython.
+ * Python's `re` module on the engine in `./regex/`: a parser of Python's syntax and a
+ * backtracking matcher with CPython `sre` semantics that runs on an explicit stack and charges
+ * its steps against the interpreter's budget, so a catastrophic pattern such as `(a+)+$` ends
+ * with the usual `TimeoutError` instead of hanging the host. `Pattern`/`Match` objects follow
+ * CPython's API (`findall`'s tuple-of-groups results, `sub` templates with `\1`/`\g<name>`,
+ * `split` with groups). String positions are code points, as in Python.
  */
 import {
   PyCallable,
@@ -16,6 +16,7 @@ import {
   PyType,
   asInt,
   callValue,
+  chargeSteps,
   defineException,
   makeException,
   makeModule,
@@ -29,20 +30,12 @@ import {
   type PyObject,
   type PyValue,
 } from '../values.js';
-import {
-  RE_FLAGS,
-  RegexError,
-  escapePattern,
-  jsGroupKey,
-  translatePattern,
-  type TranslatedPattern,
-} from './regex-translate.js';
+import { Regex, Subject, type MatchResult } from './regex/engine.js';
+import { RE_FLAGS, RegexError, escapePattern } from './regex/parser.js';
 import { args, fn } from './support.js';
 
 /** `re.error` (named `PatternError` from Python 3.13 on). */
 export const ReError = defineException('error', ['Exception'], 're');
-
-const HAS_SURROGATES = /[\uD800-\uDFFF]/;
 
 /** A `re.error` carrying CPython's `msg`, `pattern`, `pos`, `lineno` and `colno` attributes. */
 function patternError(
@@ -52,47 +45,19 @@ function patternError(
   pos: number | null,
 ): PyException {
   const e = makeException(ReError, message);
-  const before = pos === null ? '' : pattern.slice(0, pos);
+  const before = pos === null ? '' : [...pattern].slice(0, pos).join('');
   const lineno = before.split('\n').length;
   e.attrs = new Map<string, PyValue>([
     ['msg', msg],
     ['pattern', pattern],
     ['pos', pos === null ? null : BigInt(pos)],
     ['lineno', pos === null ? null : BigInt(lineno)],
-    ['colno', pos === null ? null : BigInt(pos - before.lastIndexOf('\n'))],
+    [
+      'colno',
+      pos === null ? null : BigInt([...before.slice(before.lastIndexOf('\n') + 1)].length + 1),
+    ],
   ]);
   return e;
-}
-
-/** UTF-16 offset → Python (code point) index. */
-function toPyIndex(s: string, i: number): number {
-  if (!HAS_SURROGATES.test(s)) return i;
-  let n = 0;
-  for (let k = 0; k < i; k++) {
-    const c = s.charCodeAt(k);
-    if (
-      c < 0xdc00 ||
-      c > 0xdfff ||
-      k === 0 ||
-      s.charCodeAt(k - 1) < 0xd800 ||
-      s.charCodeAt(k - 1) > 0xdbff
-    )
-      n++;
-  }
-  return n;
-}
-
-/** Python index (code points, clamped to the string) → UTF-16 offset. */
-function toJsIndex(s: string, i: number): number {
-  if (!HAS_SURROGATES.test(s)) return Math.max(0, Math.min(i, s.length));
-  let k = 0;
-  let n = 0;
-  while (k < s.length && n < i) {
-    const c = s.codePointAt(k) ?? 0;
-    k += c > 0xffff ? 2 : 1;
-    n++;
-  }
-  return k;
 }
 
 function stringArg(v: PyValue | undefined): string {
@@ -102,6 +67,13 @@ function stringArg(v: PyValue | undefined): string {
   return v;
 }
 
+/** Subjects of recent calls, so that finditer/sub/split and repeated calls convert a string once. */
+let lastSubject: Subject | null = null;
+function subjectOf(s: string): Subject {
+  if (lastSubject?.str !== s) lastSubject = new Subject(s);
+  return lastSubject;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pattern
 
@@ -109,27 +81,16 @@ function stringArg(v: PyValue | undefined): string {
 export class PyPattern implements PyObject {
   readonly pyTypeName = 're.Pattern';
   readonly pattern: string;
-  readonly translated: TranslatedPattern;
-  readonly #search: RegExp;
-  readonly #sticky: RegExp;
-  readonly #full: RegExp;
+  readonly regex: Regex;
   readonly #types: ReTypes;
 
   constructor(pattern: string, flags: number, types: ReTypes) {
-    if ((flags & RE_FLAGS.LOCALE) !== 0) {
-      raise('ValueError', 'cannot use LOCALE flag with a str pattern');
-    }
     try {
-      this.translated = translatePattern(pattern, flags);
-      const { source, jsFlags } = this.translated;
-      this.#search = new RegExp(source, `${jsFlags}dg`);
-      this.#sticky = new RegExp(source, `${jsFlags}dy`);
-      this.#full = new RegExp(`(?:${source})(?![\\s\\S])`, `${jsFlags}dy`);
+      this.regex = new Regex(pattern, flags, chargeSteps);
     } catch (e) {
-      if (e instanceof RegexError) throw patternError(e.message, e.msg, pattern, e.pos);
-      if (e instanceof SyntaxError) {
-        const msg = `cannot translate pattern: ${e.message}`;
-        throw patternError(msg, msg, pattern, null);
+      if (e instanceof RegexError) {
+        if (e.pyType !== null) raise(e.pyType, e.msg);
+        throw patternError(e.message, e.msg, pattern, e.pos);
       }
       throw e;
     }
@@ -140,69 +101,52 @@ export class PyPattern implements PyObject {
     return this.#types.pattern;
   }
   get flags(): number {
-    return this.translated.flags;
+    return this.regex.flags;
+  }
+  get groups(): number {
+    return this.regex.groups;
+  }
+  get groupIndex(): ReadonlyMap<string, number> {
+    return this.regex.groupIndex;
   }
 
-  /** Runs one regex at `pos` within `string[:endpos]`; null when there is no match. */
+  /** Runs the pattern at `pos` within `string[:endpos]`; null when there is no match. */
   exec(
     kind: 'match' | 'search' | 'fullmatch',
     string: string,
     pos = 0,
     endpos = Number.MAX_SAFE_INTEGER,
   ): PyMatch | null {
-    const jsEnd = toJsIndex(string, endpos < 0 ? 0 : endpos);
-    const jsPos = toJsIndex(string, pos < 0 ? 0 : pos);
-    const subject = jsEnd < string.length ? string.slice(0, jsEnd) : string;
-    if (jsPos > subject.length) return null;
-    const re = kind === 'search' ? this.#search : kind === 'match' ? this.#sticky : this.#full;
-    re.lastIndex = jsPos;
-    const m = re.exec(subject);
-    if (!m) return null;
-    return new PyMatch(this, string, m, pos, endpos, this.#types);
+    const subject = subjectOf(string);
+    const [start, end] = clampRange(subject, pos, endpos);
+    if (kind === 'search' && start > end) return null;
+    const r = this.regex.exec(subject, start, end, kind);
+    return r === null ? null : new PyMatch(this, subject, r, start, end, this.#types);
   }
 
-  /** All successive non-overlapping matches (CPython's finditer order). */
   /**
    * All successive non-overlapping matches, with CPython 3.7+'s rule for empty matches: after an
    * empty match at p, the next match may start at p only if it is not empty.
    */
   *iterate(string: string, pos = 0, endpos = Number.MAX_SAFE_INTEGER): Generator<PyMatch> {
-    const jsEnd = toJsIndex(string, endpos < 0 ? 0 : endpos);
-    const subject = jsEnd < string.length ? string.slice(0, jsEnd) : string;
-    const re = new RegExp(this.#search.source, this.#search.flags);
-    re.lastIndex = toJsIndex(string, pos < 0 ? 0 : pos);
-    while (re.lastIndex <= subject.length) {
-      const m = re.exec(subject);
-      if (!m) return;
-      yield new PyMatch(this, string, m, pos, endpos, this.#types);
-      if (m[0] !== '') continue;
-      const at = m.index;
-      const longer = at < subject.length ? this.#nonEmptyAt(subject, at) : null;
-      if (longer) {
-        yield new PyMatch(this, string, longer, pos, endpos, this.#types);
-        re.lastIndex = longer.index + longer[0].length;
-      } else {
-        // step over one code point so the search makes progress
-        const c = subject.codePointAt(at) ?? 0;
-        re.lastIndex = at + (c > 0xffff ? 2 : 1);
-      }
+    const subject = subjectOf(string);
+    const [start, end] = clampRange(subject, pos, endpos);
+    let at = start;
+    let mustAdvance = false;
+    while (at <= end) {
+      const r = this.regex.exec(subject, at, end, 'search', mustAdvance);
+      if (r === null) return;
+      yield new PyMatch(this, subject, r, start, end, this.#types);
+      const s = r.slots[0] ?? 0;
+      const e = r.slots[1] ?? 0;
+      mustAdvance = s === e;
+      at = e;
     }
-  }
-
-  /** A non-empty match starting exactly at `at`, if the pattern has one. */
-  #nonEmptyAt(subject: string, at: number): RegExpExecArray | null {
-    // the lookbehind asserts that the match ends after `at` (input start is `^` without `m`)
-    const re = new RegExp(
-      `(?:${this.translated.source})(?<=^[\\s\\S]{${String(at + 1)},})`,
-      `${this.translated.jsFlags}dy`,
-    );
-    re.lastIndex = at;
-    return re.exec(subject);
   }
 
   findall(string: string, pos?: number, endpos?: number): PyList {
     const out: PyValue[] = [];
-    const groups = this.translated.groups;
+    const groups = this.groups;
     for (const m of this.iterate(string, pos, endpos)) {
       if (groups === 0) out.push(m.groupText(0) ?? '');
       else if (groups === 1) out.push(m.groupText(1) ?? '');
@@ -220,40 +164,43 @@ export class PyPattern implements PyObject {
     if (template === null && !(repl instanceof PyCallable)) {
       raise('TypeError', `expected str or callable, got '${typeName(repl)}'`);
     }
-    let out = '';
+    const parts: string[] = [];
     let last = 0;
     let n = 0;
+    const subject = subjectOf(string);
     for (const m of count < 0 ? [] : this.iterate(string)) {
       if (count > 0 && n >= count) break;
-      const [s, e] = m.jsSpan(0);
-      out += string.slice(last, s);
-      if (template) out += expandTemplate(template, m);
+      const [s, e] = m.span(0);
+      parts.push(subject.slice(last, s));
+      if (template) parts.push(expandTemplate(template, m));
       else {
         const r = callValue(repl, [m]);
         if (typeof r !== 'string') {
           raise('TypeError', `expected str instance, ${typeName(r)} found`);
         }
-        out += r;
+        parts.push(r);
       }
       last = e;
       n++;
     }
-    return [out + string.slice(last), n];
+    parts.push(subject.slice(last, subject.length));
+    return [parts.join(''), n];
   }
 
   split(string: string, maxsplit: number): PyList {
     const out: PyValue[] = [];
     let last = 0;
     let n = 0;
+    const subject = subjectOf(string);
     for (const m of maxsplit < 0 ? [] : this.iterate(string)) {
       if (maxsplit > 0 && n >= maxsplit) break;
-      const [s, e] = m.jsSpan(0);
-      out.push(string.slice(last, s));
-      for (let g = 1; g <= this.translated.groups; g++) out.push(m.groupText(g));
+      const [s, e] = m.span(0);
+      out.push(subject.slice(last, s));
+      for (let g = 1; g <= this.groups; g++) out.push(m.groupText(g));
       last = e;
       n++;
     }
-    out.push(string.slice(last));
+    out.push(subject.slice(last, subject.length));
     return new PyList(out);
   }
 
@@ -269,10 +216,10 @@ export class PyPattern implements PyObject {
       case 'flags':
         return BigInt(this.flags);
       case 'groups':
-        return BigInt(this.translated.groups);
+        return BigInt(this.groups);
       case 'groupindex': {
         const d = new PyDict();
-        for (const [k, v] of this.translated.groupIndex) d.set(k, BigInt(v));
+        for (const [k, v] of this.groupIndex) d.set(k, BigInt(v));
         return d;
       }
       case 'match':
@@ -324,6 +271,12 @@ export class PyPattern implements PyObject {
   }
 }
 
+/** sre's clamping of `pos`/`endpos` to the string. */
+function clampRange(subject: Subject, pos: number, endpos: number): [number, number] {
+  const n = subject.length;
+  return [Math.max(0, Math.min(pos, n)), Math.max(0, Math.min(endpos, n))];
+}
+
 function countArg(v: PyValue | undefined): number {
   if (v === undefined) return 0;
   const n = asInt(v);
@@ -363,26 +316,31 @@ function flagNames(flags: number): string {
 export class PyMatch implements PyObject {
   readonly pyTypeName = 're.Match';
   readonly pattern: PyPattern;
-  readonly string: string;
-  readonly #m: RegExpExecArray;
+  readonly subject: Subject;
+  readonly #slots: Int32Array;
+  readonly #lastindex: number;
   readonly pos: number;
   readonly endpos: number;
   readonly #types: ReTypes;
 
   constructor(
     pattern: PyPattern,
-    string: string,
-    m: RegExpExecArray,
+    subject: Subject,
+    result: MatchResult,
     pos: number,
     endpos: number,
     types: ReTypes,
   ) {
     this.pattern = pattern;
-    this.string = string;
-    this.#m = m;
+    this.subject = subject;
+    this.#slots = result.slots;
+    this.#lastindex = result.lastindex;
     this.pos = pos;
-    this.endpos = Math.min(endpos, [...string].length);
+    this.endpos = endpos;
     this.#types = types;
+  }
+  get string(): string {
+    return this.subject.str;
   }
   pyType(): PyType {
     return this.#types.match;
@@ -391,33 +349,30 @@ export class PyMatch implements PyObject {
   groupIndex(g: PyValue): number {
     const i = asInt(g);
     if (i !== undefined) {
-      if (i < 0n || i > BigInt(this.pattern.translated.groups))
-        raise('IndexError', 'no such group');
+      if (i < 0n || i > BigInt(this.pattern.groups)) raise('IndexError', 'no such group');
       return Number(i);
     }
     if (typeof g === 'string') {
-      const n = this.pattern.translated.groupIndex.get(g);
+      const n = this.pattern.groupIndex.get(g);
       if (n === undefined) raise('IndexError', 'no such group');
       return n;
     }
     return raise('IndexError', 'no such group');
   }
   groupText(g: number): string | null {
-    return (g === 0 ? this.#m[0] : this.#m.groups?.[jsGroupKey(g)]) ?? null;
+    const s = this.#slots[2 * g] ?? -1;
+    const e = this.#slots[2 * g + 1] ?? -1;
+    return s < 0 || e < 0 ? null : this.subject.slice(s, e);
   }
-  /** UTF-16 span of group `g`, or [-1, -1] when it did not participate. */
-  jsSpan(g: number): [number, number] {
-    const span = g === 0 ? this.#m.indices?.[0] : this.#m.indices?.groups?.[jsGroupKey(g)];
-    return span ? [span[0], span[1]] : [-1, -1];
-  }
+  /** Code point span of group `g`, or [-1, -1] when it did not participate. */
   span(g: number): [number, number] {
-    const [s, e] = this.jsSpan(g);
-    if (s < 0) return [-1, -1];
-    return [toPyIndex(this.string, s), toPyIndex(this.string, e)];
+    const s = this.#slots[2 * g] ?? -1;
+    const e = this.#slots[2 * g + 1] ?? -1;
+    return s < 0 || e < 0 ? [-1, -1] : [s, e];
   }
   getAttr(name: string): PyValue | undefined {
     const method = (impl: (a: PyValue[], kw: PyKwargs) => PyValue): PyValue => fn(name, impl, this);
-    const groups = this.pattern.translated.groups;
+    const groups = this.pattern.groups;
     switch (name) {
       case 'string':
         return this.string;
@@ -427,23 +382,12 @@ export class PyMatch implements PyObject {
         return BigInt(this.pos);
       case 'endpos':
         return BigInt(this.endpos);
-      case 'lastindex': {
-        let last: number | null = null;
-        let lastEnd = -1;
-        for (let g = 1; g <= groups; g++) {
-          const [, e] = this.jsSpan(g);
-          if (e >= 0 && e >= lastEnd) {
-            // CPython reports the group that closed last; with equal ends the outer one
-            if (e > lastEnd || last === null) last = g;
-            lastEnd = e;
-          }
-        }
-        return last === null ? null : BigInt(last);
-      }
+      case 'lastindex':
+        return this.#lastindex < 0 ? null : BigInt(this.#lastindex);
       case 'lastgroup': {
         const li = this.getAttr('lastindex');
         if (li === null || li === undefined) return null;
-        for (const [k, v] of this.pattern.translated.groupIndex) if (BigInt(v) === li) return k;
+        for (const [k, v] of this.pattern.groupIndex) if (BigInt(v) === li) return k;
         return null;
       }
       case 'group':
@@ -463,7 +407,7 @@ export class PyMatch implements PyObject {
         return method((a, kw) => {
           const { default: d } = args('groupdict', a, kw, ['default'], 0);
           const out = new PyDict();
-          for (const [k, v] of this.pattern.translated.groupIndex) {
+          for (const [k, v] of this.pattern.groupIndex) {
             out.set(k, this.groupText(v) ?? d ?? null);
           }
           return out;
@@ -518,7 +462,7 @@ type TemplatePart = string | number;
 export function parseTemplate(template: string, pattern: PyPattern): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let literal = '';
-  const groups = pattern.translated.groups;
+  const groups = pattern.groups;
   for (let i = 0; i < template.length; i++) {
     const ch = template[i] ?? '';
     if (ch !== '\\') {
@@ -543,7 +487,7 @@ export function parseTemplate(template: string, pattern: PyPattern): TemplatePar
         if (g > groups)
           raise(ReError, `invalid group reference ${name} at position ${String(i + 3)}`);
       } else {
-        const n = pattern.translated.groupIndex.get(name);
+        const n = pattern.groupIndex.get(name);
         if (n === undefined) {
           if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(name)) {
             raise(ReError, `bad character in group name '${name}' at position ${String(i + 3)}`);

@@ -107,7 +107,8 @@ const FLAG_LETTERS: Readonly<Record<string, number>> = {
 const TYPE_FLAGS = RE_FLAGS.ASCII | RE_FLAGS.LOCALE | RE_FLAGS.UNICODE;
 const GLOBAL_FLAGS = RE_FLAGS.DEBUG | RE_FLAGS.TEMPLATE;
 
-const IDENT_RE = /^[\p{L}\p{Nl}_\u2118\u212e\u309b\u309c][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_\u00b7\u0387\u1369-\u1371\u19da\u2118\u212e\u309b\u309c]*$/u;
+const IDENT_RE =
+  /^[\p{L}\p{Nl}_\u2118\u212e\u309b\u309c][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_\u00b7\u0387\u1369-\u1371\u19da\u2118\u212e\u309b\u309c]*$/u;
 const DIGITS = /^[0-9]$/;
 const OCT = /^[0-7]$/;
 const HEX = /^[0-9a-fA-F]$/;
@@ -155,6 +156,9 @@ class Parser {
       if (g >= this.#groups) throw new RegexError(`invalid group reference ${String(g)}`, at);
     }
     let flags = this.#flags;
+    if ((flags & RE_FLAGS.ASCII) !== 0 && (flags & RE_FLAGS.UNICODE) !== 0) {
+      throw new RegexError('ASCII and UNICODE flags are incompatible', null, 'ValueError');
+    }
     if ((flags & RE_FLAGS.ASCII) === 0) flags |= RE_FLAGS.UNICODE;
     return { root, flags, groups: this.#groups - 1, groupIndex: this.#groupIndex };
   }
@@ -163,7 +167,9 @@ class Parser {
     return this.#src[this.#pos];
   }
   #get(): string | undefined {
-    return this.#src[this.#pos++];
+    const c = this.#src[this.#pos];
+    if (c !== undefined) this.#pos++;
+    return c;
   }
   #match(ch: string): boolean {
     if (this.#src[this.#pos] === ch) {
@@ -177,6 +183,10 @@ class Parser {
   }
 
   #alternation(scope: Scope, nested: number): Node {
+    // sre_parse recurses per nesting level and runs out of Python stack a little before 500
+    if (nested > 450) {
+      throw new RegexError('maximum recursion depth exceeded', null, 'RecursionError');
+    }
     const alts: Node[] = [this.#sequence(scope, nested, nested === 0)];
     while (this.#match('|')) alts.push(this.#sequence(scope, nested, false));
     return alts.length === 1 ? (alts[0] as Node) : { t: 'alt', alts };
@@ -475,7 +485,8 @@ class Parser {
   #groupBody(scope: Scope, nested: number, start: number, n: number | null): Node {
     const body = this.#alternation(scope, nested + 1);
     if (!this.#match(')')) throw new RegexError('missing ), unterminated subpattern', start);
-    if (n === null) return body;
+    // a sequence, so that a quantifier after `(?:x*)` is not a "multiple repeat"
+    if (n === null) return { t: 'seq', items: [body] };
     this.#widths.set(n, this.#width(body));
     return { t: 'group', n, body };
   }
@@ -591,7 +602,11 @@ class Parser {
       let escape = `\\${c}`;
       if (DIGITS.test(this.#next() ?? '')) {
         escape += this.#get();
-        if (OCT.test(escape[1] ?? '') && OCT.test(escape[2] ?? '') && OCT.test(this.#next() ?? '')) {
+        if (
+          OCT.test(escape[1] ?? '') &&
+          OCT.test(escape[2] ?? '') &&
+          OCT.test(this.#next() ?? '')
+        ) {
           escape += this.#get();
           const code = parseInt(escape.slice(1), 8);
           if (code > 0o377) {
@@ -661,7 +676,8 @@ class Parser {
       const ch = this.#get();
       if (ch === undefined) throw new RegexError('unterminated character set', start);
       if (ch === ']' && items.length > 0) break;
-      const lo: ClassItem = ch === '\\' ? this.#classEscape() : { k: 'char', c: ch.codePointAt(0) ?? 0 };
+      const lo: ClassItem =
+        ch === '\\' ? this.#classEscape() : { k: 'char', c: ch.codePointAt(0) ?? 0 };
       const thisTok = this.#src.slice(tokStart, ch === '\\' ? tokStart + 2 : this.#pos).join('');
       if (this.#match('-')) {
         const thatStart = this.#pos;
@@ -673,7 +689,9 @@ class Parser {
         }
         const hi: ClassItem =
           that === '\\' ? this.#classEscape() : { k: 'char', c: that.codePointAt(0) ?? 0 };
-        const thatTok = this.#src.slice(thatStart, that === '\\' ? thatStart + 2 : this.#pos).join('');
+        const thatTok = this.#src
+          .slice(thatStart, that === '\\' ? thatStart + 2 : this.#pos)
+          .join('');
         if (lo.k !== 'char' || hi.k !== 'char' || hi.c < lo.c) {
           throw this.#err(
             `bad character range ${thisTok}-${thatTok}`,

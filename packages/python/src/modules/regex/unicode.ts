@@ -59,7 +59,8 @@ export function isDigit(c: number, ascii: boolean): boolean {
 }
 
 export function isSpace(c: number, ascii: boolean): boolean {
-  if (c < 128 || ascii) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (ascii) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 128) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
   return (info(c) & 8) !== 0;
 }
 
@@ -72,7 +73,12 @@ export function lower(c: number): number {
   let v = LOWER.get(c);
   if (v === undefined) {
     const s = String.fromCodePoint(c).toLowerCase();
-    v = c === 0x130 ? 0x69 : s.length === 1 || (s.length === 2 && s.codePointAt(0)! > 0xffff) ? s.codePointAt(0)! : c;
+    v =
+      c === 0x130
+        ? 0x69
+        : s.length === 1 || (s.length === 2 && s.codePointAt(0)! > 0xffff)
+          ? s.codePointAt(0)!
+          : c;
     LOWER.set(c, v);
   }
   return v;
