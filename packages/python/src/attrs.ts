@@ -1271,6 +1271,11 @@ function noAttr(v: PyValue, name: string): never {
 export function getAttribute(v: PyValue, name: string): PyValue {
   if (name.startsWith('__') && name.endsWith('__')) {
     if (SAFE_DUNDERS.has(name) && v instanceof PyCallable) return v.name;
+    // `builtins.__import__` (the `builtins` module exists only for trusted host code)
+    if (name === '__import__' && v instanceof PyModule) {
+      const a = v.attrs.get(name);
+      if (a !== undefined) return a;
+    }
     return noAttr(v, name);
   }
   const m = findMethod(v, name);

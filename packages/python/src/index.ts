@@ -10,7 +10,16 @@
  * execute('total = sum(items)', data); // data.total === 6n
  * ```
  */
-export { evaluate, execute, importModule, parse, type Context, type RunOptions } from './run.js';
+export {
+  evaluate,
+  execute,
+  executeHostCode,
+  importModule,
+  parse,
+  type Context,
+  type HostCodeOptions,
+  type RunOptions,
+} from './run.js';
 export { fromPython, toPython, type JsonLike, type TaggedValue } from './convert.js';
 export { PyFunction } from './interp.js';
 export { formatValue } from './format.js';

@@ -114,20 +114,106 @@ function stepLimit(): never {
   throw e;
 }
 
-/** A function activation: local slots, the enclosing frame (closures) and the globals. */
+/**
+ * A function activation: local slots, the enclosing frame (closures), the globals and the
+ * builtins. `builtins` is the `__builtins__` value the code runs with, fixed when the frame is made
+ * (CPython's `f_builtins`): `undefined` means the runtime's own ({@link Runtime.builtins} and
+ * {@link Runtime.importModule}), anything else was found as `__builtins__` in the globals (see
+ * {@link builtinsFor}).
+ */
 export class Frame {
   readonly vars: (PyValue | undefined)[];
   readonly parent: Frame | null;
   readonly globals: Globals;
+  readonly builtins: PyValue | undefined;
   ret: PyValue = null;
   /** Values a generator function's body yielded (generators run to completion eagerly). */
   yielded: PyValue[] | null = null;
-  constructor(size: number, parent: Frame | null, globals: Globals) {
+  constructor(
+    size: number,
+    parent: Frame | null,
+    globals: Globals,
+    builtins: PyValue | undefined = undefined,
+  ) {
     this.vars = size === 0 ? EMPTY_VARS : new Array<PyValue | undefined>(size);
     this.parent = parent;
     this.globals = globals;
+    this.builtins = builtins;
   }
 }
+
+/**
+ * The builtins of code starting in `globals` (a module run, a function being defined): the
+ * `__builtins__` entry of the globals when there is one, else `inherited` (the defining frame's),
+ * as CPython's `_PyEval_BuiltinsFromGlobals` does. Whatever code assigns there is a value it
+ * could already reach, so honouring it gives untrusted code nothing new.
+ */
+export function builtinsFor(globals: Globals, inherited: PyValue | undefined): PyValue | undefined {
+  const b = globals.get('__builtins__');
+  return b === undefined ? inherited : b;
+}
+
+/** Looks a name up in a frame's builtins (`undefined` when missing). */
+function lookupBuiltin(builtins: PyValue | undefined, name: string): PyValue | undefined {
+  if (builtins === undefined) return rt.builtins.get(name);
+  if (builtins instanceof PyDict) return builtins.get(name);
+  if (builtins instanceof PyModule) return builtins.attrs.get(name);
+  // CPython subscripts any other object; a missing key is a NameError
+  try {
+    return getItem(builtins, name);
+  } catch (e) {
+    if (e instanceof PyException && !e.uncatchable && e.pyType === 'KeyError') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * `import` as the frame's builtins do it: the runtime's importer unless the frame runs with a
+ * `__builtins__` whose `__import__` is another callable, which is then called as CPython calls it,
+ * `__import__(name, globals, locals, fromlist, 0)` (`globals` a snapshot dict).
+ */
+function importFor(f: Frame, name: string, fromlist: PyValue, moduleLevel: boolean): PyValue {
+  if (f.builtins === undefined) return rt.importModule(name);
+  const imp = lookupBuiltin(f.builtins, '__import__');
+  if (imp === undefined) return raise('ImportError', '__import__ not found');
+  if (imp === rt.builtins.get('__import__')) return rt.importModule(name);
+  const globals = new PyDict();
+  for (const k of f.globals.keys()) {
+    const v = f.globals.get(k);
+    if (v !== undefined) globals.set(k, v);
+  }
+  return callAny(imp, [name, globals, moduleLevel ? globals : null, fromlist, 0n], undefined);
+}
+
+/** `from mod import names` with the value a custom `__import__` returned. */
+function importFromCustom(
+  f: Frame,
+  m: PyValue,
+  mod: string,
+  names: readonly { name: string; store: Assign | null }[],
+): void {
+  for (const n of names) {
+    if (n.store === null) {
+      if (!(m instanceof PyModule)) raise('ImportError', `cannot import * from '${mod}'`);
+      for (const [k, v] of m.attrs) if (!k.startsWith('_')) f.globals.set(k, v);
+      continue;
+    }
+    let v: PyValue;
+    try {
+      v = getAttribute(m, n.name);
+    } catch (e) {
+      if (!(e instanceof PyException) || e.pyType !== 'AttributeError') throw e;
+      return raise('ImportError', `cannot import name '${n.name}' from '${mod}'`);
+    }
+    n.store(f, v);
+  }
+}
+
+/**
+ * A module object made by host code (`types.ModuleType(name)` in trusted mode): unlike the
+ * shared stdlib modules, its attributes can be assigned and deleted.
+ */
+export class PyHostModule extends PyModule {}
 const EMPTY_VARS: (PyValue | undefined)[] = [];
 
 type Ev = (f: Frame) => PyValue;
@@ -418,6 +504,8 @@ export class PyFunction extends PyCallable {
   readonly defaults: readonly PyValue[];
   readonly kwDefaults: ReadonlyMap<string, PyValue>;
   readonly closure: Frame;
+  /** The builtins the function runs with, fixed when it was defined (CPython's `func_builtins`). */
+  readonly builtins: PyValue | undefined;
   constructor(
     code: FunctionCode,
     defaults: readonly PyValue[],
@@ -430,11 +518,12 @@ export class PyFunction extends PyCallable {
     this.defaults = defaults;
     this.kwDefaults = kwDefaults;
     this.closure = closure;
+    this.builtins = builtinsFor(closure.globals, closure.builtins);
   }
 
   call(args: PyValue[], kwargs: PyKwargs): PyValue {
     const code = this.code;
-    const f = new Frame(code.nslots, this.closure, this.closure.globals);
+    const f = new Frame(code.nslots, this.closure, this.closure.globals, this.builtins);
     this.bind(f, args, kwargs);
     if (code.generator) return this.generator(f);
     return this.run(f);
@@ -770,13 +859,22 @@ class Compiler {
         };
       }
       case 'import': {
+        const moduleLevel = scope.kind === 'module';
         const steps = s.names.map((n) => {
-          const top = n.name.split('.')[0] as string;
+          const parts = n.name.split('.');
+          const top = parts[0] as string;
           const store = this.storeName(n.asname ?? top, scope);
           const full = n.name;
           return (f: Frame): void => {
-            const mod = rt.importModule(full);
-            store(f, n.asname ? mod : rt.importModule(top));
+            if (f.builtins === undefined) {
+              const mod = rt.importModule(full);
+              store(f, n.asname ? mod : rt.importModule(top));
+              return;
+            }
+            // a `__builtins__` with its own `__import__`: it returns the top-level package
+            let mod = importFor(f, full, null, moduleLevel);
+            if (n.asname) for (const part of parts.slice(1)) mod = getAttribute(mod, part);
+            store(f, mod);
           };
         });
         return (f) => {
@@ -790,9 +888,15 @@ class Compiler {
           name: n.name,
           store: n.name === '*' ? null : this.storeName(n.asname ?? n.name, scope),
         }));
+        const moduleLevel = scope.kind === 'module';
+        const fromlist = new PyTuple(s.names.map((n) => n.name));
         return (f) => {
           if (mod.startsWith('.'))
             raise('ImportError', 'attempted relative import with no known parent package');
+          if (f.builtins !== undefined) {
+            importFromCustom(f, importFor(f, mod, fromlist, moduleLevel), mod, names);
+            return NORMAL;
+          }
           const m = rt.importModule(mod);
           for (const n of names) {
             if (n.store === null) {
@@ -979,7 +1083,8 @@ class Compiler {
         return (f) => {
           const v = f.globals.get(name);
           if (v !== undefined) return v;
-          const b = rt.builtins.get(name);
+          const b =
+            f.builtins === undefined ? rt.builtins.get(name) : lookupBuiltin(f.builtins, name);
           if (b !== undefined) return b;
           return nameError(name);
         };
@@ -1061,6 +1166,7 @@ class Compiler {
           }
           // stdlib objects with settable attributes (decimal.Context.prec)
           if (isPyObject(o) && o.setAttr) return o.setAttr(attr, v);
+          if (o instanceof PyHostModule) return void o.attrs.set(attr, v);
           raise('AttributeError', `'${typeName(o)}' object has no attribute '${attr}'`);
         };
       }
@@ -1114,6 +1220,12 @@ class Compiler {
         const obj = this.expr(t.value, scope);
         return (f) => {
           const o = obj(f);
+          const dunder = t.attr.startsWith('__') && t.attr.endsWith('__');
+          if (o instanceof PyHostModule && !dunder) {
+            if (!o.attrs.delete(t.attr))
+              raise('AttributeError', `'module' object has no attribute '${t.attr}'`);
+            return;
+          }
           raise('AttributeError', `'${typeName(o)}' object has no attribute '${t.attr}'`);
         };
       }
@@ -1153,7 +1265,11 @@ class Compiler {
         const obj = this.expr(t.value, scope);
         return (f) => {
           const o = obj(f);
-          getAttribute(o, t.attr);
+          const old = getAttribute(o, t.attr);
+          if (o instanceof PyHostModule) {
+            o.attrs.set(t.attr, inplaceOp(op, old, value(f)));
+            return NORMAL;
+          }
           raise('AttributeError', `'${typeName(o)}' object attribute '${t.attr}' is read-only`);
         };
       }
@@ -1566,6 +1682,7 @@ class Compiler {
           if (a.length || k) raise('TypeError', `locals() takes no arguments (${a.length} given)`);
           return localsOf(f);
         }
+        if (fn === VARS_BUILTIN && a.length === 0 && !k) return localsOf(f);
         return callAny(fn, a, k);
       } catch (err) {
         throw locate(err, line, col);
@@ -1617,7 +1734,7 @@ class Compiler {
     const depth = levels.length;
 
     const drive = (f: Frame, emit: (cf: Frame) => void): void => {
-      const cf = new Frame(nslots, f, f.globals);
+      const cf = new Frame(nslots, f, f.globals, builtinsFor(f.globals, f.builtins));
       const it0 = iterate(firstIter(f));
       const run = (level: number, it: PyIterator): void => {
         const L = levels[level] as (typeof levels)[number];
@@ -1666,7 +1783,7 @@ class Compiler {
         };
       case 'gen':
         return (f) => {
-          const cf = new Frame(nslots, f, f.globals);
+          const cf = new Frame(nslots, f, f.globals, builtinsFor(f.globals, f.builtins));
           const iters: PyIterator[] = new Array<PyIterator>(depth);
           iters[0] = iterate(firstIter(f));
           let level = 0;
@@ -1911,6 +2028,30 @@ export const LOCALS_BUILTIN: PyValue = new (class extends PyCallable {
   readonly name = 'locals';
   call(): PyValue {
     return new PyDict();
+  }
+})();
+
+/**
+ * `vars` (trusted host code only, see `trusted.ts`): `vars(module)` is a new dict of the module's
+ * readable attributes (dunder names left out, as attribute access refuses them, except the
+ * `__import__` of the `builtins` module); `vars()` is `locals()`.
+ * Any other argument raises TypeError: classes, functions and objects expose no `__dict__`.
+ */
+export const VARS_BUILTIN: PyValue = new (class extends PyCallable {
+  readonly name = 'vars';
+  call(args: PyValue[], kwargs: PyKwargs): PyValue {
+    if (kwargs && kwargs.size > 0) raise('TypeError', 'vars() takes no keyword arguments');
+    if (args.length > 1) raise('TypeError', `vars expected at most 1 argument, got ${args.length}`);
+    const m = args[0];
+    if (m === undefined) return new PyDict();
+    if (!(m instanceof PyModule)) {
+      return raise('TypeError', 'vars() argument must have __dict__ attribute');
+    }
+    const d = new PyDict();
+    for (const [k, v] of m.attrs) {
+      if (k === '__import__' || !(k.startsWith('__') && k.endsWith('__'))) d.set(k, v);
+    }
+    return d;
   }
 })();
 

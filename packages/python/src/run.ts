@@ -3,6 +3,7 @@ import type { Stmt } from './ast.js';
 import { BUILTINS } from './builtins.js';
 import {
   Frame,
+  builtinsFor,
   compileExpression,
   compileModule,
   withRuntime,
@@ -12,6 +13,7 @@ import {
 import { stdlibModules } from './modules/index.js';
 import { limits } from './ops.js';
 import { parseExpression, parseModule } from './parser.js';
+import { TRUSTED_BUILTINS, TRUSTED_MODULES } from './trusted.js';
 import {
   PyCallable,
   PyException,
@@ -277,7 +279,7 @@ function resolveHost(host: Partial<HostHooks> | undefined): HostHooks {
 
 const hostCache = new WeakMap<object, HostHooks>();
 
-function makeRuntime(options: RunOptions | undefined): Runtime {
+function makeRuntime(options: RunOptions | undefined, trusted = false): Runtime {
   let hooks = DEFAULT_HOST;
   if (options?.host) {
     hooks = hostCache.get(options.host) ?? resolveHost(options.host);
@@ -290,8 +292,10 @@ function makeRuntime(options: RunOptions | undefined): Runtime {
     depth: 0,
     maxDepth: options?.maxDepth ?? 200,
     hooks,
-    builtins: BUILTINS,
-    importModule: (name) => importModule(name, hooks, allowed),
+    builtins: trusted ? TRUSTED_BUILTINS : BUILTINS,
+    importModule: trusted
+      ? (name) => TRUSTED_MODULES.get(name) ?? importModule(name, hooks, allowed)
+      : (name) => importModule(name, hooks, allowed),
     handling: [],
   };
 }
@@ -331,14 +335,16 @@ export function evaluate(expression: string, context: Context = {}, options?: Ru
   return withLimits(options, () => {
     const code = compiledExpression(expression);
     const g = new EvalGlobals(globalsOf(context), toMap(options?.globals));
-    return withRuntime(makeRuntime(options), () => code(new Frame(0, null, g)));
+    return withRuntime(makeRuntime(options), () =>
+      code(new Frame(0, null, g, builtinsFor(g, undefined))),
+    );
   });
 }
 
 /**
  * Runs a script whose globals are the task data, mutating `context` like SpiffWorkflow's
- * TaskDataEnvironment: afterwards every callable value and every name from `options.globals` is
- * removed (modules stay).
+ * TaskDataEnvironment: afterwards every callable value, every name from `options.globals` and
+ * `__builtins__` are removed (modules stay).
  * @throws {@link PyException} for Python errors; the clean-up runs in any case.
  * @example
  * const data = { items: [] }; execute('total = 1 + 2', data); // data.total === 3n
@@ -351,12 +357,50 @@ export function execute(script: string, context: Context = {}, options?: RunOpti
     // the task data wins over the extra globals (they never collide in practice)
     if (extra) for (const [k, v] of extra) if (g.get(k) === undefined) g.set(k, v);
     try {
-      withRuntime(makeRuntime(options), () => code(new Frame(0, null, g)));
+      withRuntime(makeRuntime(options), () =>
+        code(new Frame(0, null, g, builtinsFor(g, undefined))),
+      );
     } finally {
       for (const k of g.keys()) {
         const v = g.get(k);
-        if (v instanceof PyCallable || (extra && extra.has(k))) g.delete(k);
+        if (v instanceof PyCallable || (extra && extra.has(k)) || k === '__builtins__') g.delete(k);
       }
     }
+  });
+}
+
+/** Options of {@link executeHostCode}: those of {@link execute} except the extra globals. */
+export type HostCodeOptions = Omit<RunOptions, 'globals'>;
+
+/**
+ * Runs **trusted, host-supplied** Python (a script-engine prelude) in `namespace`, the way
+ * SpiffWorkflow runs setup code with `exec(source, globals)`: every name it binds, functions
+ * included, stays in `namespace`, and functions keep `namespace` as their globals.
+ *
+ * Only the host's own source may run here, never model content. On top of the sandbox it offers
+ * `import builtins` (a read-only module of exactly the sandbox's builtins), `import types`
+ * (`types.ModuleType(name)`, a module whose attributes can be assigned) and `vars(module)`; a
+ * `__builtins__` dict it leaves in `namespace` is honoured, as by CPython, by the code defined
+ * there and by scripts later run with that namespace's names as globals. Everything else is the
+ * sandbox: no JS objects, no host access, the same resource limits.
+ * @throws {@link PyException} for Python errors; names bound before the failure stay.
+ * @example
+ * const ns = new Map();
+ * executeHostCode("def shout(s):
+    return s.upper()", ns);
+ * execute('x = shout("hi")', data, { globals: ns }); // data.x === 'HI'
+ */
+export function executeHostCode(
+  source: string,
+  namespace: Context,
+  options?: HostCodeOptions,
+): void {
+  const opts: RunOptions | undefined = options && { ...options, globals: undefined };
+  withLimits(opts, () => {
+    const code = compiledModule(source);
+    const g = globalsOf(namespace);
+    withRuntime(makeRuntime(opts, true), () =>
+      code(new Frame(0, null, g, builtinsFor(g, undefined))),
+    );
   });
 }
