@@ -12,6 +12,7 @@
  * ```
  */
 export { DmnEngine, nest } from './engine.js';
+export { businessRuleTasks, resolveDecisionRef } from './business-rule.js';
 export type {
   DecideResult,
   DmnEngineOptions,
