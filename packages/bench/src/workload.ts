@@ -5,6 +5,10 @@ export interface PreparedWorkload {
   /** Runs before each timed run, untimed (e.g. to reset inputs the body consumes). */
   readonly setup?: () => void;
   readonly body: () => void;
+  /** Extra fields for the RESULT line (e.g. `tasks=100`). */
+  readonly fields?: Readonly<Record<string, number>>;
+  /** When set, also report `calls / median seconds` under this key (e.g. `instances_per_s`). */
+  readonly rate?: string;
 }
 
 /** A benchmark workload: validates its result once, then returns what to time. */

@@ -1,16 +1,19 @@
 /**
  * @packageDocumentation
- * BPMN 2.0 for spiffworkflow-ts. For now this is the groundwork of the future `BpmnParser`:
- * reading BPMN files (with the `camunda:` and `spiffworkflow:` extension namespaces) and DMN
- * 1.1–1.3 files into moddle trees, synchronously, with every problem reported as a
- * {@link ValidationError} that names the file, the element id and the line.
+ * BPMN 2.0 for spiffworkflow-ts: `BpmnParser` (BPMN files, with the `spiffworkflow:` and
+ * `camunda:` flavours, into specs; every problem a {@link ValidationError} naming the file, the
+ * element id and the line), `BpmnWorkflow` (the engine, on `@spiff-ts/core`), the
+ * `PythonScriptEngine` (on `@spiff-ts/python`) and `BpmnWorkflowSerializer`. The moddle readers
+ * (`readBpmnXml`, `readDmnXml`) check files and read DMN.
  *
  * @example
  * ```ts
- * import { readBpmnXml, spiffExtensions } from '@spiff-ts/bpmn';
- * const doc = readBpmnXml(xmlText, { file: 'order.bpmn' });
- * const task = doc.elementsById.get('approve');
- * const { preScript } = task ? spiffExtensions(task) : {};
+ * import { BpmnParser, BpmnWorkflow, TaskState } from '@spiff-ts/bpmn';
+ * const parser = new BpmnParser();
+ * parser.addBpmnXml(xmlText, 'order.bpmn');
+ * const workflow = new BpmnWorkflow(parser.getSpec('order'), parser.getSubprocessSpecs('order'));
+ * workflow.doEngineSteps();
+ * workflow.getTasks({ state: TaskState.READY, manual: true })[0]?.run();
  * ```
  */
 // Re-exported from @spiff-ts/core: the error every reader and validator here throws.
@@ -35,3 +38,59 @@ export type {
   SpiffUnitTest,
 } from './parser/spiff-extensions.js';
 export { SPIFFWORKFLOW_NS, spiffworkflowPackage } from './parser/spiff-moddle.js';
+export {
+  BpmnParser,
+  DEFAULT_PARSERS,
+  choiceConditionGateway,
+  conditionalGateway,
+  type BpmnParserOptions,
+  type ElementParser,
+  type ParseContext,
+  type SpecDraft,
+} from './parser/bpmn-parser.js';
+export { parseXmlTree, type XmlElement } from './parser/dom.js';
+export {
+  CATCHING_TYPES,
+  LOOP_TYPES,
+  SUBPROCESS_TYPES,
+  processInfo,
+  type BpmnConditionalOutput,
+  type BpmnProcessSpec,
+  type BpmnSpec,
+  type CorrelationProperty,
+  type DataRef,
+  type EventDefinition,
+  type ProcessInfo,
+} from './specs.js';
+export {
+  PythonScriptEngine,
+  toContext,
+  toData,
+  type PythonScriptEngineOptions,
+  type ScriptHost,
+} from './engine/script-engine.js';
+export {
+  BpmnWorkflow,
+  createBpmnRegistry,
+  definitionMatches,
+  isTimer,
+  type BpmnEvent,
+  type BpmnWorkflowOptions,
+  type Correlations,
+  type DataStoreBackend,
+  type DecisionHandler,
+  type PayloadHandler,
+  type PendingEvent,
+  type ServiceHandler,
+} from './engine/workflow.js';
+export { bpmnLayers, bpmnTaskLayer, evaluateCondition, throwEvent } from './engine/layers.js';
+export { BpmnWorkflowSerializer } from './engine/serializer.js';
+export { fromSpiffWorkflowJson, toSpiffWorkflowJson } from './engine/interop.js';
+export { isoFormat, parseIsoDate, parseIsoDuration } from './engine/timers.js';
+export {
+  SerializationError,
+  TaskState,
+  TaskStateMask,
+  WorkflowError,
+  WorkflowTaskError,
+} from '@spiff-ts/core';

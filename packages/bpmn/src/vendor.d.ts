@@ -27,6 +27,8 @@ declare module 'saxen' {
     ): this;
     on(event: 'closeTag', cb: (name: string, decode: Decode, selfClosing: boolean) => void): this;
     on(event: 'error' | 'warn', cb: (error: Error, getContext: GetContext) => void): this;
+    on(event: 'text', cb: (text: string, decode: Decode) => void): this;
+    on(event: 'cdata', cb: (text: string) => void): this;
     on(
       event: 'attention',
       cb: (text: string, decode: Decode, getContext: GetContext) => void,

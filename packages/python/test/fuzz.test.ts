@@ -221,12 +221,11 @@ describe('fuzz: every outcome is a value or a Python exception', () => {
   ] as const)('%s', (_name, generate, seed) => {
     const rand = prng(seed);
     const failures: string[] = [];
-    const started = performance.now();
+    // A hang would show as vitest's timeout; the step budget is what prevents one.
     for (let n = 0; n < Number(process.env.FUZZ_N ?? 1500); n++) {
       const failure = check(generate(rand));
       if (failure) failures.push(failure);
     }
     expect(failures.slice(0, 5)).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });

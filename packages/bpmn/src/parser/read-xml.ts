@@ -3,6 +3,7 @@ import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { t
 import { DmnModdle } from 'dmn-moddle';
 import { Reader, type ReaderContext } from 'moddle-xml';
 import { ValidationError, type ValidationLocation } from '@spiff-ts/core';
+import { dmn15Package } from './dmn15-moddle.js';
 import { spiffworkflowPackage } from './spiff-moddle.js';
 import { scanXml, type XmlScan } from './xml-scan.js';
 
@@ -41,8 +42,8 @@ export interface BpmnDocument extends ModelDocument {
   readonly kind: 'bpmn';
 }
 
-/** DMN versions the reader accepts; each is read as DMN 1.3, the newest moddle knows. */
-export type DmnVersion = '1.1' | '1.2' | '1.3';
+/** DMN versions the reader accepts; each is read with DMN 1.3's types (plus 1.4/1.5's additions). */
+export type DmnVersion = '1.1' | '1.2' | '1.3' | '1.4' | '1.5';
 
 /** A DMN file read into a moddle tree (DMN 1.3 types whatever version the file declares). */
 export interface DmnDocument extends ModelDocument {
@@ -61,6 +62,8 @@ export const DMN_NAMESPACES: Readonly<Record<string, DmnVersion>> = {
   'http://www.omg.org/spec/DMN/20151101/dmn.xsd': '1.1',
   'http://www.omg.org/spec/DMN/20180521/MODEL/': '1.2',
   'https://www.omg.org/spec/DMN/20191111/MODEL/': '1.3',
+  'https://www.omg.org/spec/DMN/20211108/MODEL/': '1.4',
+  'https://www.omg.org/spec/DMN/20230324/MODEL/': '1.5',
 };
 
 // Older DMN namespaces are read with the DMN 1.3 types, as dmn-js's migration does: the
@@ -69,6 +72,11 @@ const DMN_NS_ALIASES: Readonly<Record<string, string>> = {
   'http://www.omg.org/spec/DMN/20151101/dmn.xsd': 'dmn',
   'http://www.omg.org/spec/DMN/20180521/MODEL/': 'dmn',
   'http://www.omg.org/spec/DMN/20180521/DMNDI/': 'dmndi',
+  // DMN 1.4 and 1.5 are read with DMN 1.3's types plus their new boxed expressions.
+  'https://www.omg.org/spec/DMN/20211108/MODEL/': 'dmn',
+  'https://www.omg.org/spec/DMN/20211108/DMNDI/': 'dmndi',
+  'https://www.omg.org/spec/DMN/20230324/MODEL/': 'dmn',
+  'https://www.omg.org/spec/DMN/20230324/DMNDI/': 'dmndi',
 };
 
 // DMN 1.3 business context elements that dmn-moddle has no types for. A decision engine does not
@@ -84,7 +92,7 @@ function bpmnModdle(): unknown {
 }
 
 function dmnModdle(): unknown {
-  dmnModel ??= DmnModdle({}, { nsMap: { ...DMN_NS_ALIASES } });
+  dmnModel ??= DmnModdle({ dmn: dmn15Package }, { nsMap: { ...DMN_NS_ALIASES } });
   return dmnModel;
 }
 
@@ -111,8 +119,9 @@ export function readBpmnXml(xml: string, options: ReadXmlOptions = {}): BpmnDocu
 }
 
 /**
- * Reads a DMN 1.1, 1.2 or 1.3 file into a moddle tree of DMN 1.3 types. The DMN namespace may
- * be the default one or bound to any prefix.
+ * Reads a DMN 1.1 to 1.5 file into a moddle tree of DMN 1.3 types (plus the boxed conditional,
+ * filter and iterators of DMN 1.5). The DMN namespace may be the default one or bound to any
+ * prefix.
  *
  * @example
  * ```ts

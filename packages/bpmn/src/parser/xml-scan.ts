@@ -43,7 +43,8 @@ export function scanXml(xml: string, file: string | undefined): XmlScan {
   // Namespace-aware, as moddle reads it: an undeclared prefix is caught here, with its line.
   const parser = new Parser({ proxy: true });
   parser
-    .ns({})
+    // The `xml:` prefix is bound by definition (`xml:lang`, `xml:space`).
+    .ns({ 'http://www.w3.org/XML/1998/namespace': 'xml' })
     .on('attention', (text, _decode, getContext) => {
       const kind = /^<!\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase() ?? 'DTD';
       fail(`${kind} declarations are not accepted in BPMN or DMN files`, getContext().line + 1);

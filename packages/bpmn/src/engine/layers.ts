@@ -1,0 +1,1255 @@
+import {
+  TaskState,
+  TaskStateMask,
+  WorkflowDataError,
+  WorkflowError,
+  WorkflowTaskError,
+  cloneData,
+  deepMerge,
+  defaultPredict,
+  iterateTasks,
+  type DataObject,
+  type Task,
+  type TaskSpecData,
+  type TaskSpecLayer,
+  type Workflow,
+} from '@spiff-ts/core';
+import { truthy, type PyValue } from '@spiff-ts/python';
+import {
+  LOOP_TYPES,
+  processInfo,
+  type BpmnSpec,
+  type DataRef,
+  type EventDefinition,
+} from '../specs.js';
+import { timerFired, timerUpdate } from './timers.js';
+import {
+  catchEvent,
+  computeCorrelations,
+  definitionMatches,
+  isTimer,
+  type BpmnEvent,
+  type BpmnWorkflow,
+} from './workflow.js';
+
+type Layer = TaskSpecLayer<BpmnSpec>;
+type BTask = Task<BpmnSpec>;
+
+const top = (task: Task): BpmnWorkflow => task.workflow.topWorkflow as BpmnWorkflow;
+const engine = (task: Task) => top(task).scriptEngine;
+const specOf = (task: Task, name: string): BpmnSpec => {
+  const spec = task.workflow.spec.getTaskSpec(name);
+  if (!spec) throw new WorkflowTaskError(`Unknown task spec '${name}'`, task.id, task.trace());
+  return spec as BpmnSpec;
+};
+
+/** The data objects visible to a task: its own workflow's, then the outer workflows'. */
+function dataObjects(task: Task): DataObject {
+  const out: DataObject = {};
+  const chain: Workflow[] = [];
+  for (let wf: Workflow | undefined = task.workflow; wf; wf = wf.outerTask?.workflow)
+    chain.push(wf);
+  for (const wf of chain.reverse()) {
+    const objects = wf.data['data_objects'];
+    if (objects && typeof objects === 'object') Object.assign(out, objects);
+  }
+  return out;
+}
+
+/** The workflow that owns a data object (the nearest one declaring it). */
+function dataObjectOwner(task: Task, id: string): Workflow {
+  for (let wf: Workflow | undefined = task.workflow; wf; wf = wf.outerTask?.workflow) {
+    const objects = wf.data['data_objects'] as DataObject | undefined;
+    if (objects && Object.hasOwn(objects, id)) return wf;
+  }
+  return task.workflow;
+}
+
+/** Evaluates a Python condition for a task (data objects visible). */
+export function evaluateCondition(task: Task, expression: string): boolean {
+  return truthy(engine(task).evaluate(task, expression, dataObjects(task)));
+}
+
+function readRef(task: Task, ref: DataRef): unknown {
+  if (ref.kind === 'object') {
+    const owner = dataObjectOwner(task, ref.bpmnId);
+    const objects = (owner.data['data_objects'] as DataObject | undefined) ?? {};
+    if (!Object.hasOwn(objects, ref.bpmnId)) {
+      throw new WorkflowDataError(
+        'The data object could not be read; it has not been set',
+        task.id,
+        task.trace(),
+        { specName: task.taskSpec.name },
+      );
+    }
+    return cloneData(objects[ref.bpmnId]);
+  }
+  if (ref.kind === 'store') {
+    const stores = top(task).dataStores;
+    if (!stores)
+      throw new WorkflowDataError(`No data store '${ref.bpmnId}'`, task.id, task.trace());
+    return cloneData(stores.get(ref.bpmnId));
+  }
+  return task.getData(ref.bpmnId);
+}
+
+function writeRef(task: Task, ref: DataRef): void {
+  if (!Object.hasOwn(task.peekData(), ref.bpmnId)) {
+    throw new WorkflowDataError(
+      `Missing data object '${ref.bpmnId}' in task data`,
+      task.id,
+      task.trace(),
+    );
+  }
+  const value = task.data[ref.bpmnId];
+  if (ref.kind === 'object') {
+    const owner = dataObjectOwner(task, ref.bpmnId);
+    const objects = (owner.data['data_objects'] as DataObject | undefined) ?? {};
+    objects[ref.bpmnId] = cloneData(value);
+    owner.data['data_objects'] = objects;
+  } else if (ref.kind === 'store') {
+    top(task).dataStores?.set(ref.bpmnId, cloneData(value));
+  }
+  delete task.data[ref.bpmnId];
+}
+
+function runScript(task: Task, script: string, where: string): void {
+  try {
+    engine(task).execute(task, script);
+  } catch (error) {
+    task.setState(TaskState.ERROR);
+    if (error instanceof Error)
+      (error as { notes?: string[] }).notes?.push(`Error occurred in the ${where}`);
+    throw error;
+  }
+}
+
+/** Behaviour shared by every BPMN task spec (SpiffWorkflow's `BpmnTaskSpec` + spiff scripts). */
+export const bpmnTaskLayer: Layer = {
+  update(task, next) {
+    const ready = next();
+    const spec = task.taskSpec;
+    for (const ref of spec.dataInputAssociations) task.data[ref.bpmnId] = readRef(task, ref);
+    const io = spec.ioSpecification;
+    if (io && io.dataInputs.length > 0) {
+      const data: DataObject = {};
+      for (const v of io.dataInputs) {
+        if (!Object.hasOwn(task.peekData(), v.bpmnId)) {
+          throw new WorkflowDataError(`Missing data input '${v.bpmnId}'`, task.id, task.trace(), {
+            specName: spec.name,
+          });
+        }
+        data[v.bpmnId] = task.getData(v.bpmnId);
+      }
+      task.data = data;
+    }
+    const pre = spec.extensions['preScript'];
+    if (typeof pre === 'string' && pre !== '') runScript(task, pre, 'Pre-Script');
+    return ready;
+  },
+  onComplete(task, next) {
+    const spec = task.taskSpec;
+    const post = spec.extensions['postScript'];
+    if (typeof post === 'string' && post !== '') runScript(task, post, 'Post-Script');
+    const io = spec.ioSpecification;
+    if (io && io.dataOutputs.length > 0) {
+      const data: DataObject = {};
+      for (const v of io.dataOutputs) {
+        if (!Object.hasOwn(task.peekData(), v.bpmnId)) {
+          throw new WorkflowDataError(`Missing data ouput '${v.bpmnId}'`, task.id, task.trace(), {
+            specName: spec.name,
+          });
+        }
+        data[v.bpmnId] = task.getData(v.bpmnId);
+      }
+      task.data = data;
+    }
+    for (const ref of spec.dataOutputAssociations) writeRef(task, ref);
+    for (const ref of spec.dataInputAssociations) delete task.data[ref.bpmnId];
+    next();
+    const parent = task.parent;
+    if (parent && task.triggered && LOOP_TYPES.has(parent.taskSpec.typename)) {
+      const loop = parent.taskSpec as BpmnSpec;
+      if (loop.taskSpec === spec.name) mergeChild(parent as BTask, task);
+    }
+  },
+};
+
+/** Script tasks run their script. */
+const scriptTaskLayer: Layer = {
+  run(task, next) {
+    engine(task).execute(task, task.taskSpec.script ?? '');
+    return next();
+  },
+};
+
+/** Service tasks call the host's service handler and store the result. */
+const serviceTaskLayer: Layer = {
+  run(task, next) {
+    const spec = task.taskSpec;
+    const handler = top(task).services;
+    const operator = spec.operatorName ?? (spec.extensions['operatorName'] as string | undefined);
+    if (!handler || operator === undefined) return next();
+    const params: Record<string, unknown> = {};
+    const raw =
+      spec.operationParams ??
+      (spec.extensions['operationParams'] as BpmnSpec['operationParams']) ??
+      {};
+    for (const [name, p] of Object.entries(raw)) {
+      params[name] = engine(task).evaluateToData(task, p.value);
+    }
+    const result = handler(operator, params, task);
+    const variable =
+      spec.resultVariable ?? (spec.extensions['resultVariable'] as string | null | undefined);
+    if (variable) task.data[variable] = cloneData(result);
+    return next();
+  },
+};
+
+/** Business rule tasks merge the result of their decision into their data. */
+const businessRuleTaskLayer: Layer = {
+  run(task, next) {
+    const decide = top(task).decide;
+    const ref = task.taskSpec.decisionRef;
+    if (!decide || !ref) {
+      throw new WorkflowTaskError(
+        `No decision engine for business rule task '${task.taskSpec.name}'`,
+        task.id,
+        task.trace(),
+      );
+    }
+    let result: DataObject;
+    try {
+      result = decide(ref, task.peekData(), task);
+    } catch (error) {
+      if (error instanceof WorkflowTaskError) throw error;
+      throw new WorkflowTaskError(
+        `Error evaluating decision '${ref}': ${error instanceof Error ? error.message : String(error)}`,
+        task.id,
+        task.trace(),
+        { cause: error },
+      );
+    }
+    deepMerge(task.data, result);
+    return next();
+  },
+};
+
+// --- gateways -------------------------------------------------------------------------------
+
+function gatewayOutputs(task: BTask): { matches: BpmnSpec[]; defaults: BpmnSpec[] } {
+  const matches: BpmnSpec[] = [];
+  const defaults: BpmnSpec[] = [];
+  for (const { condition, output } of task.taskSpec.condTaskSpecs ?? []) {
+    if (condition === null) defaults.push(specOf(task, output));
+    else if (evaluateCondition(task, condition)) matches.push(specOf(task, output));
+  }
+  return { matches, defaults };
+}
+
+function predictChildren(task: Task): void {
+  for (const child of [...task.children]) {
+    child.predict(TaskState.FUTURE | TaskStateMask.PREDICTED);
+  }
+}
+
+const multiChoicePredict: Layer['predict'] = (task) => {
+  const unconditional: TaskSpecData[] = [];
+  const conditional: TaskSpecData[] = [];
+  for (const { condition, output } of task.taskSpec.condTaskSpecs ?? []) {
+    (condition === null ? unconditional : conditional).push(specOf(task, output));
+  }
+  const state = task.state === TaskState.MAYBE ? TaskState.MAYBE : TaskState.LIKELY;
+  task.syncChildren(unconditional, state);
+  for (const s of conditional) task.addChild(s, TaskState.MAYBE);
+};
+
+const exclusiveGatewayLayer: Layer = {
+  predict: multiChoicePredict,
+  run(task) {
+    let output: BpmnSpec | undefined;
+    for (const { condition, output: name } of task.taskSpec.condTaskSpecs ?? []) {
+      if (condition !== null && evaluateCondition(task, condition)) {
+        output = specOf(task, name);
+        break;
+      }
+    }
+    const fallback = task.taskSpec.defaultTaskSpec;
+    if (output === undefined && fallback) output = specOf(task, fallback);
+    if (output === undefined) {
+      // Matches SpiffWorkflow: a workflow-level error (it names the spec, not the task).
+      throw new WorkflowError(`No conditions satisfied for ${task.taskSpec.name}`, {
+        specName: task.taskSpec.name,
+      });
+    }
+    task.syncChildren([output], TaskState.FUTURE);
+    predictChildren(task);
+    return 'completed';
+  },
+};
+
+/** Typenames whose tasks look for the other tasks of their spec (unstructured joins). */
+const JOIN_TYPES: ReadonlySet<string> = new Set([
+  'ParallelGateway',
+  'InclusiveGateway',
+  '_EndJoin',
+]);
+
+/**
+ * The instances of each unstructured join spec of a workflow, so that a join finds its other
+ * instances without scanning its workflow (SpiffWorkflow scans it on every update, which makes a
+ * loop through a parallel gateway quadratic). Kept up to date from state changes; a join
+ * instance that never changed state is predicted and cannot matter. Seeded by one scan.
+ */
+interface JoinInstances {
+  /** Instances that are not finished. */
+  readonly active: Set<Task>;
+  /** Finished instances, in the order they finished. */
+  readonly finished: Task[];
+  /** Input spec name → finished instances whose parent (of that spec) had completed. */
+  readonly finishedInputs: Map<string, number>;
+}
+
+const joinIndex = new WeakMap<Workflow, Map<TaskSpecData, JoinInstances>>();
+
+function instancesOf(task: Task): JoinInstances {
+  let index = joinIndex.get(task.workflow);
+  if (!index) {
+    index = new Map();
+    joinIndex.set(task.workflow, index);
+    const all = [...task.workflow.tasks.values()].filter((t) =>
+      JOIN_TYPES.has(t.taskSpec.typename),
+    );
+    all.sort((a, b) => a.lastStateChange - b.lastStateChange);
+    for (const t of all) record(index, t, 0);
+  }
+  let entry = index.get(task.taskSpec);
+  if (!entry) {
+    entry = { active: new Set(), finished: [], finishedInputs: new Map() };
+    index.set(task.taskSpec, entry);
+  }
+  return entry;
+}
+
+function record(index: Map<TaskSpecData, JoinInstances>, task: Task, previous: number): void {
+  let entry = index.get(task.taskSpec);
+  if (!entry) {
+    entry = { active: new Set(), finished: [], finishedInputs: new Map() };
+    index.set(task.taskSpec, entry);
+  }
+  const finished = task.hasState(TaskStateMask.FINISHED);
+  if (!finished) {
+    entry.active.add(task);
+    return;
+  }
+  if ((previous & TaskStateMask.FINISHED) !== 0) return;
+  entry.active.delete(task);
+  entry.finished.push(task);
+  const parent = task.parent;
+  if (parent?.state === TaskState.COMPLETED) {
+    const name = parent.taskSpec.name;
+    entry.finishedInputs.set(name, (entry.finishedInputs.get(name) ?? 0) + 1);
+  }
+}
+
+/** Records a state change of a join task. @internal */
+export function trackTask(task: Task, previous: number): void {
+  if (!JOIN_TYPES.has(task.taskSpec.typename)) return;
+  const index = joinIndex.get(task.workflow);
+  if (index) record(index, task, previous);
+}
+
+/** Forgets the join instances of a workflow (after tasks were removed); rebuilt on next use. */
+export function forgetJoinInstances(workflow: Workflow): void {
+  joinIndex.delete(workflow);
+}
+
+const alive = (t: Task) => t.workflow.tasks.get(t.id) === t;
+
+/** The unfinished instances of a task's spec (the task itself included). */
+function activeInstances(task: Task): Task[] {
+  const entry = instancesOf(task);
+  const out: Task[] = [];
+  for (const t of entry.active) {
+    if (!alive(t) || t.hasState(TaskStateMask.FINISHED)) entry.active.delete(t);
+    else if (t !== task) out.push(t);
+  }
+  return [task, ...out];
+}
+
+/** The nearest ancestor of the same spec (memoized: a loop hops from one round to the last). */
+const previousInstance = new WeakMap<Task, Task | null>();
+function previousOf(task: Task): Task | null {
+  let previous = previousInstance.get(task);
+  if (previous === undefined) {
+    previous = null;
+    for (let p = task.parent; p; p = p.parent) {
+      if (p.taskSpec === task.taskSpec) {
+        previous = p;
+        break;
+      }
+    }
+    previousInstance.set(task, previous);
+  }
+  return previous;
+}
+
+/** Input spec name → how many same-spec ancestors came from that input (memoized per task). */
+const chainCounts = new WeakMap<Task, ReadonlyMap<string, number>>();
+function ancestorInputs(task: Task): ReadonlyMap<string, number> {
+  const known = chainCounts.get(task);
+  if (known) return known;
+  const add = (counts: ReadonlyMap<string, number>, instance: Task) => {
+    const parent = instance.parent;
+    if (parent?.state !== TaskState.COMPLETED) return counts;
+    const next = new Map(counts);
+    next.set(parent.taskSpec.name, (next.get(parent.taskSpec.name) ?? 0) + 1);
+    return next;
+  };
+  // Walk back to the nearest ancestor whose counts are known, then fill the memo forwards.
+  const chain: Task[] = [];
+  let base: ReadonlyMap<string, number> = new Map();
+  for (let p = previousOf(task); p; p = previousOf(p)) {
+    const memo = chainCounts.get(p);
+    if (memo) {
+      base = add(memo, p);
+      break;
+    }
+    chain.push(p);
+  }
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const instance = chain[i] as Task;
+    chainCounts.set(instance, base);
+    base = add(base, instance);
+  }
+  chainCounts.set(task, base);
+  return base;
+}
+
+function unstructuredJoin(check: (task: BTask) => boolean): Layer {
+  return {
+    update(task) {
+      const mayFire = check(task);
+      for (const other of activeInstances(task)) {
+        if (other !== task && other.state === TaskState.WAITING) other.cancel();
+      }
+      if (!mayFire) task.setState(TaskState.WAITING);
+      else task.inheritData();
+      return mayFire;
+    },
+    run(task, next) {
+      // Merges the instances finished since the nearest same-spec ancestor ran (SpiffWorkflow
+      // merges every finished instance ever; older ones only repeat what the ancestor merged).
+      const previous = previousOf(task);
+      const cutoff = previous ? previous.lastStateChange : -Infinity;
+      const entry = instancesOf(task);
+      const others: Task[] = [];
+      for (let i = entry.finished.length - 1; i >= 0; i--) {
+        const t = entry.finished[i] as Task;
+        if (t.lastStateChange <= cutoff) break;
+        if (t !== task && alive(t) && t.hasState(TaskStateMask.FINISHED)) others.push(t);
+      }
+      others.sort((a, b) => a.lastStateChange - b.lastStateChange);
+      let dropped = false;
+      for (const other of others) {
+        if (other.parent) deepMerge(task.data, other.parent.peekData());
+        if (other.hasState(TaskState.COMPLETED) && other.children.length > 0) {
+          other.dropChildren(true);
+          dropped = true;
+        }
+      }
+      if (dropped) forgetJoinInstances(task.workflow);
+      task.inheritData();
+      return next();
+    },
+  };
+}
+
+function parallelCheck(task: BTask): boolean {
+  const waiting = new Set(task.taskSpec.inputs);
+  const removeAncestor = (t: Task | undefined): void => {
+    if (waiting.size === 0) return;
+    for (let x = t; x; x = x.parent) {
+      if (waiting.has(x.taskSpec.name) && x.workflow === task.workflow) {
+        waiting.delete(x.taskSpec.name);
+        return;
+      }
+    }
+  };
+  for (const t of activeInstances(task)) {
+    if (t !== task && t.depth > task.depth && t.isDescendantOf(task)) continue;
+    if (t.parent?.state === TaskState.COMPLETED && waiting.has(t.parent.taskSpec.name)) {
+      waiting.delete(t.parent.taskSpec.name);
+    }
+  }
+  // Then instances below this one (predicted, e.g. a loop back into the gateway) count for the
+  // nearest waiting input above them (SpiffWorkflow visits them after this task, in tree order);
+  // the predicted subtree is bounded by the model, not by the run.
+  for (const t of iterateTasks(task)) {
+    if (t !== task && t.taskSpec === task.taskSpec && t.workflow === task.workflow) {
+      removeAncestor(t.parent);
+    }
+  }
+  // A finished instance that is not an ancestor counts for its input, as in SpiffWorkflow.
+  const finished = instancesOf(task).finishedInputs;
+  const mine = ancestorInputs(task);
+  for (const name of [...waiting]) {
+    if ((finished.get(name) ?? 0) > (mine.get(name) ?? 0)) waiting.delete(name);
+  }
+  return waiting.size === 0;
+}
+
+function inclusiveCheck(task: BTask): boolean {
+  const spec = task.taskSpec;
+  const tasks: Task[] = [];
+  const sources: string[] = [];
+  for (const t of iterateTasks(task.workflow.taskTree, { endAtSpec: spec.name })) {
+    if (t.workflow !== task.workflow) continue;
+    if (t.taskSpec === spec) tasks.push(t);
+    else if (t.hasState(TaskState.READY | TaskState.WAITING)) sources.push(t.taskSpec.name);
+  }
+  const completed = new Set(
+    tasks
+      .filter((t) => t.parent?.state === TaskState.COMPLETED)
+      .map((t) => t.parent?.taskSpec.name),
+  );
+  for (const t of tasks) {
+    const p = t.parent;
+    if (p && p.hasState(TaskStateMask.DEFINITE) && !completed.has(p.taskSpec.name)) return false;
+  }
+  const waitingInputs = spec.inputs.filter((i) => !completed.has(i));
+  const specs = task.workflow.spec;
+  let checked: string[] = [];
+  const check = (name: string): string | undefined => {
+    checked.push(name);
+    // Walks back along the first unchecked input each time, as SpiffWorkflow does.
+    const stack = [name];
+    while (stack.length > 0) {
+      const current = stack.pop() as string;
+      for (const parent of specs.getTaskSpec(current)?.inputs ?? []) {
+        if (checked.includes(parent)) continue;
+        if (sources.includes(parent)) return parent;
+        checked.push(parent);
+        stack.push(parent);
+        break;
+      }
+    }
+    return undefined;
+  };
+  for (const name of completed) {
+    if (name === undefined) continue;
+    const source = check(name);
+    if (source !== undefined) sources.splice(sources.indexOf(source), 1);
+  }
+  checked = [];
+  for (const name of waitingInputs) {
+    if (check(name) !== undefined) return false;
+  }
+  return true;
+}
+
+const parallelGatewayLayer = unstructuredJoin(parallelCheck);
+const inclusiveJoin = unstructuredJoin(inclusiveCheck);
+const inclusiveGatewayLayer: Layer = {
+  predict: multiChoicePredict,
+  update: inclusiveJoin.update,
+  run(task) {
+    inclusiveJoin.run?.(task, () => 'completed');
+    const { matches, defaults } = gatewayOutputs(task);
+    if (matches.length + defaults.length === 0) {
+      throw new WorkflowTaskError('No conditions satisfied on gateway', task.id, task.trace(), {
+        specName: task.taskSpec.name,
+      });
+    }
+    task.syncChildren(matches.length > 0 ? matches : defaults, TaskState.FUTURE);
+    predictChildren(task);
+    return 'completed';
+  },
+};
+
+const endJoinLayer = unstructuredJoin((task) => {
+  for (const t of iterateTasks(task.workflow.taskTree, {
+    state: TaskStateMask.NOT_FINISHED,
+    endAtSpec: task.taskSpec.name,
+  })) {
+    if (t !== task && t.workflow === task.workflow) return false;
+  }
+  return true;
+});
+const endJoinRun: Layer = {
+  run(task, next) {
+    const result = endJoinLayer.run?.(task, next) ?? next();
+    Object.assign(task.workflow.data, cloneData(task.peekData()));
+    return result;
+  },
+};
+
+// --- structured joins (boundary events, several start events) ----------------------------------
+
+function structuredJoin(
+  check: (task: BTask, split: Task) => { fire: boolean; cancel: Task[] },
+): Layer {
+  return {
+    update(task) {
+      task.inheritData();
+      const split = task.findAncestor(task.taskSpec.splitTask ?? null);
+      if (!split) {
+        throw new WorkflowTaskError(
+          `Split at ${String(task.taskSpec.splitTask)} was not reached`,
+          task.id,
+          task.trace(),
+        );
+      }
+      const { fire, cancel } = check(task, split);
+      if (fire) {
+        for (const t of cancel) t.cancel();
+        for (const t of iterateTasks(split, { specName: task.taskSpec.name })) {
+          if (t !== task && t.hasState(TaskStateMask.NOT_FINISHED)) {
+            t.setState(TaskState.CANCELLED);
+            t.dropChildren();
+          }
+        }
+        return true;
+      }
+      if (!task.hasState(TaskStateMask.FINISHED)) task.setState(TaskState.WAITING);
+      return false;
+    },
+  };
+}
+
+const boundaryEventJoinLayer = structuredJoin((_task, split) => {
+  let main: Task | undefined;
+  const interrupting: Task[] = [];
+  const nonInterrupting: Task[] = [];
+  for (const t of split.children) {
+    const s = t.taskSpec as BpmnSpec;
+    if (s.typename !== 'BoundaryEvent') main = t;
+    else if (s.cancelActivity) interrupting.push(t);
+    else nonInterrupting.push(t);
+  }
+  const interrupt = interrupting.some((t) => t.hasState(TaskState.READY | TaskState.COMPLETED));
+  const finished = (main?.hasState(TaskStateMask.FINISHED) ?? true) || interrupt;
+  const cancel: Task[] = [];
+  if (finished) {
+    for (const t of [...interrupting, ...nonInterrupting]) {
+      if (t.state === TaskState.WAITING) cancel.push(t);
+    }
+    if (interrupt && main) cancel.push(main);
+  }
+  return { fire: finished, cancel };
+});
+
+const startEventJoinLayer = structuredJoin((_task, split) => {
+  let fire = false;
+  const waiting: Task[] = [];
+  for (const t of split.children) {
+    if (t.state === TaskState.COMPLETED) fire = true;
+    else waiting.push(t);
+  }
+  return { fire, cancel: waiting };
+});
+
+function eventSplit(eventType: string): Layer {
+  return {
+    predict(task) {
+      task.syncChildren(task.workflow.outputSpecs(task.taskSpec), TaskState.MAYBE);
+      const state = task.hasState(TaskStateMask.DEFINITE) ? TaskState.FUTURE : task.state;
+      for (const child of task.children) {
+        if (child.taskSpec.typename !== eventType) child.setState(state);
+      }
+    },
+    run(task, next) {
+      for (const child of task.children) {
+        if (child.taskSpec.typename === eventType && child.hasState(TaskStateMask.PREDICTED)) {
+          child.setState(TaskState.WAITING);
+        }
+      }
+      return next();
+    },
+  };
+}
+
+// --- events -----------------------------------------------------------------------------------
+
+function hasFired(task: BTask): boolean {
+  const def = task.taskSpec.eventDefinition;
+  if (def && isTimer(def)) return timerFired(task, def);
+  if (def?.typename === 'MultipleEventDefinition') {
+    const seen =
+      (task.internalData['seen_events'] as { definition: EventDefinition }[] | undefined) ?? [];
+    if (!def.parallel) return seen.length > 0;
+    return (def.eventDefinitions ?? []).every((d) =>
+      isTimer(d) ? timerFired(task, d) : seen.some((e) => definitionMatches(d, e.definition)),
+    );
+  }
+  return task.internalData['event_fired'] === true;
+}
+
+/** Catching events wait until their event arrives (SpiffWorkflow's `CatchingEvent`). */
+const catchingLayer: Layer = {
+  update(task, next) {
+    next();
+    const def = task.taskSpec.eventDefinition;
+    if (!def || def.typename === 'NoneEventDefinition') task.internalData['event_fired'] = true;
+    if (hasFired(task)) return true;
+    if (task.state !== TaskState.WAITING) task.setState(TaskState.WAITING);
+    // A cycle timer adds a branch per occurrence; it counts as fired on the update after its last.
+    if (def && isTimer(def)) timerUpdate(task, def);
+    if (def?.flavor === 'spiff' && (def.processCorrelations ?? []).length > 0) {
+      const workflow = top(task);
+      const values = computeCorrelations(workflow, def.processCorrelations ?? [], task.peekData());
+      Object.assign(workflow.correlationsOf(task.workflow), values);
+    }
+    if (def?.typename === 'ConditionalEventDefinition' && def.expression) {
+      if (evaluateCondition(task, def.expression)) {
+        task.internalData['event_fired'] = true;
+        return true;
+      }
+    }
+    return false;
+  },
+  run(task, next) {
+    const def = task.taskSpec.eventDefinition;
+    if (def) deliverPayload(task, def);
+    resetEvent(task);
+    return next();
+  },
+  predict(task, next) {
+    if (task.taskSpec.eventDefinition?.typename !== 'CycleTimerEventDefinition') next();
+  },
+};
+
+function deliverPayload(task: BTask, def: EventDefinition): void {
+  const defs = def.typename === 'MultipleEventDefinition' ? (def.eventDefinitions ?? []) : [def];
+  for (const d of defs) {
+    const key = `payload:${d.name ?? ''}`;
+    if (!Object.hasOwn(task.internalData, key)) continue;
+    const payload = task.internalData[key];
+    if (d.flavor === 'camunda' && d.typename === 'MessageEventDefinition') {
+      const p = (payload ?? {}) as { payload?: unknown; result_var?: string | null };
+      const name = p.result_var ?? `${task.taskSpec.name}_Response`;
+      task.data[name] = cloneData(p.payload ?? null);
+      continue;
+    }
+    if (d.flavor === 'spiff') {
+      const variable = d.typename === 'MessageEventDefinition' ? d.messageVar : d.variable;
+      if (variable) task.data[variable] = cloneData(payload ?? null);
+      continue;
+    }
+    if (payload === null || payload === undefined) continue;
+    top(task).payloadHandler(task, d, payload);
+  }
+}
+
+function resetEvent(task: Task): void {
+  for (const key of Object.keys(task.internalData)) {
+    if (key.startsWith('payload:') || key === 'seen_events') delete task.internalData[key];
+  }
+  const def = (task.taskSpec as BpmnSpec).eventDefinition;
+  if (def?.typename !== 'NoneEventDefinition') task.internalData['event_fired'] = false;
+}
+
+/** Throwing events throw their event when they run (SpiffWorkflow's `ThrowingEvent`). */
+const throwingLayer: Layer = {
+  run(task, next) {
+    const result = next();
+    const def = task.taskSpec.eventDefinition;
+    if (def) throwEvent(task, def);
+    return result;
+  },
+};
+
+/** Throws an event from a task. */
+export function throwEvent(task: BTask, def: EventDefinition): void {
+  const workflow = top(task);
+  switch (def.typename) {
+    case 'NoneEventDefinition':
+      return;
+    case 'MultipleEventDefinition':
+      for (const d of def.eventDefinitions ?? []) throwEvent(task, d);
+      return;
+    case 'TerminateEventDefinition':
+      workflow.catch({ definition: def, target: task.workflow });
+      return;
+    case 'CancelEventDefinition':
+      workflow.catch({ definition: def, target: task.workflow.outerTask?.workflow });
+      return;
+    case 'ErrorEventDefinition':
+    case 'EscalationEventDefinition':
+      workflow.catch({ definition: def, payload: spiffPayload(task, def), target: task.workflow });
+      return;
+    case 'MessageEventDefinition': {
+      if (def.flavor === 'camunda') {
+        const result = def.payloadExpression
+          ? engine(task).evaluateToData(task, def.payloadExpression)
+          : null;
+        workflow.catch({
+          definition: def,
+          payload: { payload: result, result_var: def.resultVar ?? null },
+        });
+        return;
+      }
+      const payload =
+        def.payloadExpression !== undefined && def.payloadExpression !== null
+          ? engine(task).evaluateToData(task, def.payloadExpression)
+          : def.flavor === 'spiff'
+            ? {}
+            : cloneData(task.data);
+      const correlations = computeCorrelations(workflow, def.correlationProperties ?? [], payload);
+      Object.assign(workflow.correlationsOf(task.workflow), correlations);
+      workflow.catch({ definition: def, payload, correlations });
+      return;
+    }
+    default:
+      workflow.catch({ definition: def, payload: spiffPayload(task, def) });
+  }
+}
+
+/** The payload of a thrown signal, error or escalation: spiff evaluates its expression. */
+function spiffPayload(task: BTask, def: EventDefinition): unknown {
+  if (def.flavor !== 'spiff') return cloneData(task.data);
+  return def.payloadExpression ? engine(task).evaluateToData(task, def.payloadExpression) : null;
+}
+
+const endEventLayer: Layer = {
+  onComplete(task, next) {
+    next();
+    const def = task.taskSpec.eventDefinition;
+    if (def?.typename === 'TerminateEventDefinition') {
+      task.workflow.cancel(true);
+    } else if (def?.typename === 'CancelEventDefinition') {
+      task.workflow.cancel();
+    }
+  },
+};
+
+const boundaryEventLayer: Layer = {
+  // Boundary events are created WAITING by their split; otherwise they behave as catching events.
+};
+
+const eventBasedGatewayLayer: Layer = {
+  predict(task) {
+    task.syncChildren(task.workflow.outputSpecs(task.taskSpec), TaskState.WAITING);
+  },
+  onReady(task, next) {
+    for (const child of task.children) {
+      if (child.internalData['event_fired'] !== true) child.cancel();
+    }
+    next();
+  },
+};
+
+// --- sub-processes ------------------------------------------------------------------------------
+
+function startSubprocess(task: BTask): void {
+  const workflow = top(task);
+  const name = task.taskSpec.spec ?? '';
+  const spec = workflow.subprocessSpecs.get(name);
+  if (!spec) {
+    task.error();
+    const what = task.taskSpec.typename === 'CallActivity' ? 'called process' : 'subprocess';
+    throw new WorkflowTaskError(`The ${what} '${name}' was not found.`, task.id, task.trace(), {
+      specName: task.taskSpec.name,
+    });
+  }
+  const sub = task.workflow.createSubworkflow(task, spec, { deferStart: true });
+  const root = sub.taskTree;
+  root.triggered = true;
+  const info = processInfo(spec);
+  if (info.dataObjects.length > 0) {
+    const objects: DataObject = {};
+    for (const id of info.dataObjects) objects[id] = null;
+    sub.data['data_objects'] = objects;
+  }
+  const inputs = task.taskSpec.typename === 'CallActivity' ? info.ioSpecification?.dataInputs : [];
+  if (inputs && inputs.length > 0) {
+    const data: DataObject = {};
+    for (const v of inputs) {
+      if (!Object.hasOwn(task.peekData(), v.bpmnId)) {
+        throw new WorkflowDataError(
+          'You are missing a required Data Input for a call activity.',
+          task.id,
+          task.trace(),
+          { specName: task.taskSpec.name },
+        );
+      }
+      data[v.bpmnId] = task.getData(v.bpmnId);
+    }
+    root.data = data;
+  } else {
+    root.data = cloneData(task.peekData()) as DataObject;
+  }
+  sub.start();
+  root.run();
+}
+
+function finishSubprocess(task: BTask, sub: Workflow): void {
+  const outputs =
+    task.taskSpec.typename === 'CallActivity'
+      ? processInfo(sub.spec).ioSpecification?.dataOutputs
+      : [];
+  if (outputs && outputs.length > 0) {
+    const end = [...iterateTasks(sub.taskTree, { specName: 'End' })].find(
+      (t) => t.workflow === sub,
+    );
+    const endData = end?.peekData() ?? {};
+    for (const v of outputs) {
+      if (!Object.hasOwn(endData, v.bpmnId)) {
+        throw new WorkflowDataError(
+          'The Data Output was not available in the subprocess output.',
+          task.id,
+          task.trace(),
+          { specName: task.taskSpec.name },
+        );
+      }
+      task.data[v.bpmnId] = cloneData(endData[v.bpmnId]);
+    }
+  } else {
+    task.data = cloneData((sub.lastTask ?? sub.taskTree).peekData()) as DataObject;
+  }
+}
+
+const subprocessLayer: Layer = {
+  update(task, next) {
+    const sub = task.workflow.subworkflows.get(task.id);
+    if (sub === undefined) {
+      next();
+      startSubprocess(task);
+      task.setState(TaskState.STARTED);
+      return false;
+    }
+    if (sub.completed && task.state === TaskState.STARTED) {
+      finishSubprocess(task, sub);
+      return true;
+    }
+    return false;
+  },
+  onCancel(task, next) {
+    const sub = task.workflow.subworkflows.get(task.id);
+    if (sub && !sub.completed) sub.cancel();
+    next();
+  },
+};
+
+// --- loops and multi-instance -------------------------------------------------------------------
+
+function instances(task: BTask): Task[] {
+  return task.children.filter((c) => c.taskSpec.name === task.taskSpec.taskSpec);
+}
+
+function mergedList(task: Task): string[] {
+  const merged = task.internalData['merged'];
+  return Array.isArray(merged) ? (merged as string[]) : [];
+}
+
+function addInstance(task: BTask): Task {
+  const spec = specOf(task, task.taskSpec.taskSpec ?? '');
+  const child = task.addChild(spec, TaskState.WAITING);
+  child.triggered = true;
+  return child;
+}
+
+function loopComplete(task: BTask): boolean {
+  const { maximum, condition } = task.taskSpec;
+  const merged = mergedList(task);
+  const maxDone = maximum !== null && maximum !== undefined && merged.length >= maximum;
+  // Matches SpiffWorkflow: the loop ends when its condition no longer holds.
+  const condDone = condition ? !evaluateCondition(task, condition) : false;
+  return maxDone || condDone;
+}
+
+function createLoopChild(task: BTask): void {
+  const child = addInstance(task);
+  child.internalData['iteration'] = mergedList(task).length;
+  child.update();
+}
+
+const standardLoopLayer: Layer = {
+  update(task, next) {
+    next();
+    if (task.taskSpec.testBefore && loopComplete(task)) return true;
+    task.setState(TaskState.STARTED);
+    task.internalData['merged'] = [];
+    createLoopChild(task);
+    return false;
+  },
+};
+
+function refValue(task: Task, ref: DataRef | null | undefined): unknown {
+  if (!ref) return undefined;
+  return task.peekData()[ref.bpmnId];
+}
+
+function isMapping(v: unknown): v is DataObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !isTagged(v);
+}
+
+function isTagged(v: object): boolean {
+  return Object.hasOwn(v, 'typename') && Object.hasOwn(v, 'value') && Object.keys(v).length === 2;
+}
+
+/** The items of a multi-instance input: `[key or index, item]` pairs. */
+function inputItems(task: BTask, value: unknown): [string | number | null, unknown][] {
+  if (Array.isArray(value)) return value.map((v, i) => [i, v]);
+  if (isMapping(value)) return Object.entries(value);
+  if (value !== null && typeof value === 'object' && isTagged(value)) {
+    const tagged = value as { typename: string; value: unknown };
+    if (Array.isArray(tagged.value)) {
+      if (tagged.typename === 'tuple') return tagged.value.map((v, i) => [i, v]);
+      if (tagged.typename === 'set' || tagged.typename === 'frozenset') {
+        return tagged.value.map((v) => [null, v]);
+      }
+    }
+  }
+  if (typeof value === 'string') return [...value].map((v, i) => [i, v]);
+  throw new WorkflowDataError('Multiinstance data input must be iterable', task.id, task.trace());
+}
+
+function createMiChild(task: BTask, item: unknown, keyOrIndex: string | number | null): Task {
+  const spec = task.taskSpec;
+  const child = addInstance(task);
+  if (spec.inputItem && Object.hasOwn(task.peekData(), spec.inputItem.bpmnId)) {
+    throw new WorkflowDataError(
+      `Multiinstance input item ${spec.inputItem.bpmnId} already exists.`,
+      task.id,
+      task.trace(),
+    );
+  }
+  if (spec.outputItem && Object.hasOwn(task.peekData(), spec.outputItem.bpmnId)) {
+    throw new WorkflowDataError(
+      `Multiinstance output item ${spec.outputItem.bpmnId} already exists.`,
+      task.id,
+      task.trace(),
+    );
+  }
+  if (spec.inputItem) child.data[spec.inputItem.bpmnId] = cloneData(item);
+  if (keyOrIndex !== null) child.internalData['key_or_index'] = keyOrIndex;
+  else child.internalData['item'] = cloneData(item);
+  return child;
+}
+
+function initOutput(task: BTask, input: unknown, cardinality: boolean): void {
+  const spec = task.taskSpec;
+  const out = spec.dataOutput;
+  if (!out) return;
+  if (!Object.hasOwn(task.peekData(), out.bpmnId)) {
+    task.data[out.bpmnId] = isMapping(input) ? {} : [];
+    return;
+  }
+  const output = task.peekData()[out.bpmnId];
+  const fail = (message: string): never => {
+    throw new WorkflowDataError(message, task.id, task.trace(), { specName: spec.name });
+  };
+  if (!Array.isArray(output) && !isMapping(output)) {
+    fail('Only a mutable map (dict) or sequence (list) can be used for output');
+  }
+  if (cardinality) {
+    if (!isMapping(output) && (output as unknown[]).length > 0) {
+      fail(
+        'If loop cardinality is specificied, the output must be a map (dict) or empty sequence (list)',
+      );
+    }
+  } else if (spec.dataInput?.bpmnId !== out.bpmnId && Array.isArray(output) && output.length > 0) {
+    fail(
+      'If the input is not being updated in place, the output must be empty or it must be a map (dict)',
+    );
+  }
+}
+
+function miChildrenComplete(task: BTask): boolean {
+  if (task.taskSpec.dataInput) {
+    const remaining = task.internalData['remaining'];
+    return !Array.isArray(remaining) || remaining.length === 0;
+  }
+  return (task.internalData['current'] ?? 0) === (task.internalData['cardinality'] ?? 0);
+}
+
+function cardinalityOf(task: BTask): number {
+  const value = engine(task).evaluate(task, task.taskSpec.cardinality ?? '0', dataObjects(task));
+  return Number(value as PyValue as number | bigint);
+}
+
+const sequentialMiLayer: Layer = {
+  update(task, next) {
+    next();
+    const spec = task.taskSpec;
+    task.internalData['merged'] = [];
+    if (spec.dataInput) {
+      if (!Object.hasOwn(task.peekData(), spec.dataInput.bpmnId)) {
+        throw new WorkflowDataError(
+          'Missing data input for multiinstance task',
+          task.id,
+          task.trace(),
+        );
+      }
+      const input = refValue(task, spec.dataInput);
+      task.internalData['remaining'] = inputItems(task, input).map(([k, v]) =>
+        k === null ? v : k,
+      );
+      initOutput(task, input, false);
+    } else {
+      task.internalData['cardinality'] = cardinalityOf(task);
+      task.internalData['current'] = 0;
+      initOutput(task, [], true);
+    }
+    if (!miChildrenComplete(task)) {
+      addNextSequential(task);
+      task.setState(TaskState.STARTED);
+      return false;
+    }
+    return true;
+  },
+};
+
+function addNextSequential(task: BTask): void {
+  const spec = task.taskSpec;
+  if (spec.dataInput) {
+    const input = refValue(task, spec.dataInput);
+    const remaining = (task.internalData['remaining'] as unknown[] | undefined) ?? [];
+    if (remaining.length === 0) return;
+    const first = remaining[0];
+    task.internalData['remaining'] = remaining.slice(1);
+    const items = inputItems(task, input);
+    const keyed = items.length > 0 && items[0]?.[0] !== null;
+    const item = keyed ? (items.find(([k]) => k === first)?.[1] ?? null) : first;
+    createMiChild(task, item, keyed ? (first as string | number) : null).update();
+  } else {
+    const current = Number(task.internalData['current'] ?? 0);
+    const cardinality = Number(task.internalData['cardinality'] ?? 0);
+    if (current < cardinality) {
+      task.internalData['current'] = current + 1;
+      createMiChild(task, current, null).update();
+    }
+  }
+}
+
+const parallelMiLayer: Layer = {
+  update(task, next) {
+    next();
+    const spec = task.taskSpec;
+    task.internalData['merged'] = [];
+    let items: [string | number | null, unknown][];
+    if (spec.dataInput) {
+      if (!Object.hasOwn(task.peekData(), spec.dataInput.bpmnId)) {
+        throw new WorkflowDataError(
+          'Missing data input for multiinstance task',
+          task.id,
+          task.trace(),
+        );
+      }
+      const input = refValue(task, spec.dataInput);
+      items = inputItems(task, input);
+      initOutput(task, input, false);
+    } else {
+      const n = cardinalityOf(task);
+      items = [];
+      for (let i = 0; i < n; i++) items.push([null, i]);
+      task.internalData['cardinality'] = n;
+      initOutput(task, [], true);
+    }
+    const children = items.map(([k, v]) => createMiChild(task, v, k));
+    for (const child of children) child.update();
+    if (!parallelComplete(task)) {
+      task.setState(TaskState.STARTED);
+      return false;
+    }
+    return true;
+  },
+};
+
+function parallelComplete(task: BTask): boolean {
+  return instances(task).every((c) => c.hasState(TaskStateMask.FINISHED));
+}
+
+function completionCondition(task: BTask): boolean {
+  const condition = task.taskSpec.condition;
+  const merged = mergedList(task);
+  if (!condition || merged.length === 0) return false;
+  const last = task.children.find((c) => c.id === merged[merged.length - 1]);
+  return last ? evaluateCondition(last, condition) : false;
+}
+
+/** Folds a finished instance into its loop task (SpiffWorkflow's `merge_child`). */
+function mergeChild(task: BTask, child: Task): void {
+  const spec = task.taskSpec;
+  if (spec.typename === 'StandardLoopTask') {
+    deepMerge(task.data, child.peekData());
+    task.internalData['merged'] = [...mergedList(task), child.id];
+    if (loopComplete(task)) task.setState(TaskState.READY);
+    else createLoopChild(task);
+    return;
+  }
+  if (spec.dataOutput && spec.outputItem) {
+    if (!Object.hasOwn(child.peekData(), spec.outputItem.bpmnId)) {
+      throw new WorkflowDataError('Expected an output item', child.id, child.trace());
+    }
+    const item = cloneData(child.peekData()[spec.outputItem.bpmnId]);
+    const key = child.internalData['key_or_index'] as string | number | undefined;
+    const output = task.data[spec.dataOutput.bpmnId];
+    const sameAsInput = spec.dataInput?.bpmnId === spec.dataOutput.bpmnId;
+    if (key !== undefined && (isMapping(output) || sameAsInput)) {
+      (output as Record<string | number, unknown>)[key] = item;
+    } else if (Array.isArray(output)) {
+      output.push(item);
+    }
+  } else {
+    deepMerge(task.data, child.peekData());
+  }
+  task.internalData['merged'] = [...mergedList(task), child.id];
+  if (spec.typename === 'SequentialMultiInstanceTask') {
+    if (miChildrenComplete(task) || completionCondition(task)) task.setState(TaskState.READY);
+    else addNextSequential(task);
+  } else if (completionCondition(task)) {
+    for (const c of instances(task)) c.cancel();
+    task.setState(TaskState.READY);
+  } else if (parallelComplete(task)) {
+    task.setState(TaskState.READY);
+  }
+}
+
+const loopPredict: Layer = {
+  predict(task) {
+    // Instances are added by the loop; prediction only adds the outputs.
+    defaultPredict(task);
+  },
+};
+
+const manualLayer: Layer = {};
+
+/** The BPMN layers by typename, most derived first (the Python MRO written down). */
+export const bpmnLayers: Readonly<Record<string, readonly Layer[]>> = {
+  BpmnStartTask: [bpmnTaskLayer],
+  SimpleBpmnTask: [bpmnTaskLayer],
+  _EndJoin: [endJoinRun, endJoinLayer, bpmnTaskLayer],
+  NoneTask: [manualLayer, bpmnTaskLayer],
+  UserTask: [manualLayer, bpmnTaskLayer],
+  ManualTask: [manualLayer, bpmnTaskLayer],
+  ScriptTask: [scriptTaskLayer, bpmnTaskLayer],
+  ServiceTask: [serviceTaskLayer, bpmnTaskLayer],
+  BusinessRuleTask: [businessRuleTaskLayer, bpmnTaskLayer],
+  ExclusiveGateway: [exclusiveGatewayLayer, bpmnTaskLayer],
+  InclusiveGateway: [inclusiveGatewayLayer, bpmnTaskLayer],
+  ParallelGateway: [parallelGatewayLayer, bpmnTaskLayer],
+  EventBasedGateway: [eventBasedGatewayLayer, catchingLayer, bpmnTaskLayer],
+  StartEvent: [catchingLayer, bpmnTaskLayer],
+  IntermediateCatchEvent: [catchingLayer, bpmnTaskLayer],
+  ReceiveTask: [catchingLayer, bpmnTaskLayer],
+  BoundaryEvent: [boundaryEventLayer, catchingLayer, bpmnTaskLayer],
+  EndEvent: [endEventLayer, throwingLayer, bpmnTaskLayer],
+  IntermediateThrowEvent: [throwingLayer, bpmnTaskLayer],
+  SendTask: [throwingLayer, bpmnTaskLayer],
+  SubWorkflowTask: [subprocessLayer, bpmnTaskLayer],
+  CallActivity: [subprocessLayer, bpmnTaskLayer],
+  TransactionSubprocess: [subprocessLayer, bpmnTaskLayer],
+  EventSubprocess: [subprocessLayer, bpmnTaskLayer],
+  BoundaryEventSplit: [eventSplit('BoundaryEvent'), bpmnTaskLayer],
+  BoundaryEventJoin: [boundaryEventJoinLayer, bpmnTaskLayer],
+  StartEventSplit: [eventSplit('StartEvent'), bpmnTaskLayer],
+  StartEventJoin: [startEventJoinLayer, bpmnTaskLayer],
+  StandardLoopTask: [loopPredict, standardLoopLayer, bpmnTaskLayer],
+  SequentialMultiInstanceTask: [loopPredict, sequentialMiLayer, bpmnTaskLayer],
+  ParallelMultiInstanceTask: [loopPredict, parallelMiLayer, bpmnTaskLayer],
+};
+
+/** Re-exported for flavours that deliver payloads differently. @internal */
+export { catchEvent, type BpmnEvent };

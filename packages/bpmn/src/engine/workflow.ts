@@ -1,0 +1,504 @@
+import {
+  TaskState,
+  TaskStateMask,
+  Workflow,
+  WorkflowError,
+  cloneData,
+  counterClock,
+  createCoreRegistry,
+  type DataObject,
+  type SpecRegistry,
+  type Task,
+  type TaskQuery,
+  type WorkflowSpec,
+} from '@spiff-ts/core';
+import {
+  CATCHING_TYPES,
+  processInfo,
+  type BpmnSpec,
+  type CorrelationProperty,
+  type EventDefinition,
+} from '../specs.js';
+import { bpmnLayers, forgetJoinInstances, trackTask } from './layers.js';
+import { PythonScriptEngine, toData } from './script-engine.js';
+
+/** An event thrown inside a workflow or sent to it from outside. */
+export interface BpmnEvent {
+  readonly definition: EventDefinition;
+  readonly payload?: unknown;
+  readonly correlations?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Only tasks of this workflow catch it (error, escalation, terminate and cancel events). */
+  target?: Workflow | undefined;
+}
+
+/** An event the workflow waits for (SpiffWorkflow's `PendingBpmnEvent`). */
+export interface PendingEvent {
+  readonly type: string;
+  readonly name: string | null;
+  readonly value: unknown;
+  readonly task: Task;
+}
+
+/** A host-provided service: called by service tasks with the evaluated parameters. */
+export type ServiceHandler = (
+  operator: string,
+  params: Readonly<Record<string, unknown>>,
+  task: Task,
+) => unknown;
+
+/** Evaluates a decision for a business rule task; returns what is merged into its data. */
+export type DecisionHandler = (
+  decisionRef: string,
+  data: Readonly<DataObject>,
+  task: Task,
+) => DataObject;
+
+/** Host-provided storage behind `bpmn:dataStore`s. */
+export interface DataStoreBackend {
+  get(id: string): unknown;
+  set(id: string, value: unknown): void;
+}
+
+/** How a caught message or signal payload lands in the catching task's data. */
+export type PayloadHandler = (
+  task: Task<BpmnSpec>,
+  definition: EventDefinition,
+  payload: unknown,
+) => void;
+
+/** Options of a {@link BpmnWorkflow}. */
+export interface BpmnWorkflowOptions {
+  readonly scriptEngine?: PythonScriptEngine;
+  /** The engine clock in epoch milliseconds, for timers (default: always 0). */
+  readonly clock?: () => number;
+  /** Makes task ids. */
+  readonly newId?: () => string;
+  /** Layers by typename (default: {@link createBpmnRegistry}). */
+  readonly registry?: SpecRegistry;
+  readonly services?: ServiceHandler;
+  /** Business rule tasks call it (e.g. with `@spiff-ts/dmn`'s `DmnEngine`). */
+  readonly decide?: DecisionHandler;
+  readonly dataStores?: DataStoreBackend;
+  /** Where a caught event's payload goes (default: merged into the task data). */
+  readonly payloadHandler?: PayloadHandler;
+  /** Initial data of the root task. */
+  readonly data?: DataObject;
+  /** @internal restore from serialized state */
+  readonly restore?: boolean;
+  /** @internal the clock of `lastStateChange` (default: a counter) */
+  readonly stateClock?: () => number;
+}
+
+/** A registry with the core layers and every BPMN layer. */
+export function createBpmnRegistry(): SpecRegistry {
+  return createCoreRegistry().registerAll(bpmnLayers);
+}
+const DEFAULT_REGISTRY = createBpmnRegistry();
+
+/** Correlation values: key name → property id → value. */
+export type Correlations = Record<string, Record<string, unknown>>;
+
+/**
+ * A running BPMN process (SpiffWorkflow's `BpmnWorkflow`): a core {@link Workflow} whose
+ * sub-processes and call activities run as nested workflows, with events, correlations and a
+ * Python script engine.
+ *
+ * @example
+ * ```ts
+ * const workflow = new BpmnWorkflow(parser.getSpec('main'), parser.getSubprocessSpecs('main'));
+ * workflow.doEngineSteps();
+ * for (const task of workflow.getTasks({ state: TaskState.READY, manual: true })) task.run();
+ * ```
+ */
+export class BpmnWorkflow extends Workflow {
+  readonly subprocessSpecs: ReadonlyMap<string, WorkflowSpec>;
+  readonly #engine: PythonScriptEngine;
+  readonly now: () => number;
+  readonly services: ServiceHandler | undefined;
+  readonly decide: DecisionHandler | undefined;
+  readonly dataStores: DataStoreBackend | undefined;
+  readonly payloadHandler: PayloadHandler;
+  /** Events thrown that nothing in the workflow caught. */
+  bpmnEvents: BpmnEvent[] = [];
+  /** Correlation values of the top workflow. */
+  correlations: Correlations = {};
+  /** Correlation values of sub-workflows, by the sub-workflow. */
+  readonly subCorrelations = new Map<Workflow, Correlations>();
+
+  constructor(
+    spec: WorkflowSpec,
+    subprocessSpecs: ReadonlyMap<string, WorkflowSpec> = new Map(),
+    options: BpmnWorkflowOptions = {},
+  ) {
+    const engine = options.scriptEngine ?? new PythonScriptEngine();
+    super(
+      spec,
+      {
+        registry: options.registry ?? DEFAULT_REGISTRY,
+        clock: options.stateClock ?? counterClock(),
+        library: subprocessSpecs,
+        scriptEngine: engine,
+        ...(options.newId ? { newId: options.newId } : {}),
+      },
+      options.restore ? { restore: true } : { deferStart: true },
+    );
+    this.subprocessSpecs = subprocessSpecs;
+    this.events.on('stateChanged', ({ task, previous }) => trackTask(task, previous));
+    this.#engine = engine;
+    this.now = options.clock ?? (() => 0);
+    engine.setClock(this.now);
+    this.services = options.services;
+    this.decide = options.decide;
+    this.dataStores = options.dataStores;
+    this.payloadHandler = options.payloadHandler ?? mergePayload;
+    if (options.restore) return;
+    const objects = processInfo(spec).dataObjects;
+    if (objects.length > 0) {
+      const store: DataObject = {};
+      for (const id of objects) store[id] = null;
+      this.data['data_objects'] = store;
+    }
+    if (options.data) this.taskTree.data = cloneData(options.data);
+    this.start();
+  }
+
+  /** The script engine (shared by sub-workflows). */
+  override get scriptEngine(): PythonScriptEngine {
+    return this.#engine;
+  }
+
+  /**
+   * The tasks matching a query, in depth-first order, across sub-processes; `lane` keeps the
+   * tasks of one lane (`null`: tasks outside lanes).
+   * @example `workflow.getTasks({ state: TaskState.READY, manual: true, lane: 'Reviewer' })`
+   */
+  override getTasks(query: TaskQuery & { lane?: string | null } = {}): Task[] {
+    const { lane, ...rest } = query;
+    const tasks = super.getTasks(rest);
+    return lane === undefined
+      ? tasks
+      : tasks.filter((t) => ((t.taskSpec as BpmnSpec).lane ?? null) === lane);
+  }
+
+  /** Whether the workflow is completed (reached its end, or was cancelled). */
+  isComplete(): boolean {
+    return this.isCompleted();
+  }
+
+  /** The sub-workflow run by a task, if any. */
+  getSubprocess(task: Task): Workflow | undefined {
+    return task.workflow.subworkflows.get(task.id);
+  }
+
+  /** Every running or finished sub-workflow, outermost first. */
+  allSubprocesses(): Workflow[] {
+    const out: Workflow[] = [];
+    const queue: Workflow[] = [this];
+    while (queue.length > 0) {
+      const wf = queue.shift() as Workflow;
+      for (const sub of wf.subworkflows.values()) {
+        out.push(sub);
+        queue.push(sub);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs every READY task that is not manual, until only manual or waiting tasks are left;
+   * then refreshes timers. SpiffWorkflow's `do_engine_steps`.
+   */
+  doEngineSteps(): void {
+    for (;;) {
+      const task = this.getNextTask({ state: TaskState.READY, manual: false });
+      if (task === undefined) break;
+      task.run();
+    }
+    this.refreshWaitingTasks();
+  }
+
+  /** Re-checks waiting timers against the clock (SpiffWorkflow's `refresh_waiting_tasks`). */
+  refreshWaitingTasks(): void {
+    for (const task of this.getTasks({ state: TaskState.WAITING })) {
+      const spec = task.taskSpec as BpmnSpec;
+      if (!task.hasState(TaskState.WAITING)) continue;
+      if (!CATCHING_TYPES.has(spec.typename)) continue;
+      if (isTimer(spec.eventDefinition) || hasTimer(spec.eventDefinition)) task.update();
+    }
+  }
+
+  /** Tasks waiting for an event. */
+  waitingTasks(): Task<BpmnSpec>[] {
+    return this.getTasks({ state: TaskState.WAITING }).filter((t) => {
+      const spec = t.taskSpec as BpmnSpec;
+      return (
+        CATCHING_TYPES.has(spec.typename) &&
+        spec.eventDefinition !== undefined &&
+        spec.eventDefinition.typename !== 'NoneEventDefinition'
+      );
+    }) as Task<BpmnSpec>[];
+  }
+
+  /** What the workflow waits for. */
+  waitingEvents(): PendingEvent[] {
+    return this.waitingTasks().map((task) => {
+      const def = task.taskSpec.eventDefinition as EventDefinition;
+      let value: unknown = null;
+      if (isTimer(def)) value = task.internalData['event_value'] ?? null;
+      else if (def.typename === 'MessageEventDefinition') value = def.correlationProperties ?? [];
+      else if (def.code !== undefined) value = def.code;
+      return { type: def.typename, name: def.name, value, task };
+    });
+  }
+
+  /** Returns and clears the events nothing in the workflow caught. */
+  getEvents(): BpmnEvent[] {
+    const events = this.bpmnEvents;
+    this.bpmnEvents = [];
+    return events;
+  }
+
+  /** Delivers an event thrown inside the workflow: queued as outgoing when nothing catches it. */
+  catch(event: BpmnEvent): number {
+    return this.#catch(event, true);
+  }
+
+  /**
+   * Delivers an event from outside.
+   * @throws {@link WorkflowError} when nothing waits for it
+   */
+  sendEvent(event: BpmnEvent): void {
+    if (this.#catch(event, false) === 0) {
+      throw new WorkflowError(`This process is not waiting for ${event.definition.name ?? ''}`);
+    }
+  }
+
+  #catch(event: BpmnEvent, internal: boolean): number {
+    let tasks: Task<BpmnSpec>[];
+    if (event.target !== undefined) {
+      const target = event.target;
+      tasks = this.waitingTasks().filter((t) => t.workflow === target && catches(t, event));
+      if (tasks.length === 0) {
+        event.target = target.outerTask?.workflow;
+        return this.#catch(event, internal);
+      }
+    } else {
+      this.#startParticipants(event);
+      tasks = this.waitingTasks().filter((t) => catches(t, event));
+      if (tasks.length === 0 && internal) this.bpmnEvents.push(event);
+    }
+    for (const task of tasks) {
+      catchEvent(task, event);
+      task.update();
+    }
+    return tasks.length;
+  }
+
+  /** Starts (or finds) collaboration participants whose start event catches `event`. */
+  #startParticipants(event: BpmnEvent): void {
+    const triggers = (this.spec.start as BpmnSpec).extensions['triggerSpecs'];
+    if (!Array.isArray(triggers)) return;
+    for (const name of triggers as string[]) {
+      const participant = this.spec.getTaskSpec(name) as BpmnSpec | undefined;
+      const subSpec = this.subprocessSpecs.get(participant?.spec ?? '');
+      if (!participant || !subSpec) continue;
+      for (const ts of subSpec.taskSpecs.values()) {
+        const def = (ts as BpmnSpec).eventDefinition;
+        if (ts.typename !== 'StartEvent' || !def || !definitionMatches(def, event.definition)) {
+          continue;
+        }
+        let sub = [...this.subworkflows.values()].find(
+          (wf) =>
+            wf.spec === subSpec &&
+            wf.getNextTask({ state: TaskState.WAITING, specName: ts.name }) !== undefined,
+        );
+        if (!sub) {
+          const child = this.taskTree.addChild(participant, TaskState.FUTURE);
+          child.triggered = true;
+          child.update();
+          sub = this.subworkflows.get(child.id);
+        }
+        if (sub) {
+          const c = this.correlationsOf(sub);
+          Object.assign(c, cloneData(event.correlations ?? {}));
+        }
+      }
+    }
+  }
+
+  /** Correlations of the workflow a task runs in. */
+  correlationsOf(workflow: Workflow): Correlations {
+    if (workflow === this) return this.correlations;
+    let c = this.subCorrelations.get(workflow);
+    if (!c) {
+      c = {};
+      this.subCorrelations.set(workflow, c);
+    }
+    return c;
+  }
+
+  /**
+   * Resets the workflow to a task: everything after it is dropped and it becomes READY again
+   * (with `data`, or its parent's data). Inside a sub-process, the tasks running it are reset too.
+   */
+  override resetFromTaskId(id: string, data?: DataObject): Task[] {
+    const task = this.getTaskFromId(id);
+    for (const wf of [this, ...this.allSubprocesses()]) forgetJoinInstances(wf);
+    let removed: Task[];
+    const split = task.parent;
+    if (split?.taskSpec.typename === 'BoundaryEventSplit') {
+      // A task with boundary events is reset together with its events.
+      removed = [];
+      for (const child of [...split.children]) {
+        removed.push(...super.resetFromTaskId(child.id, child === task ? data : undefined));
+      }
+    } else {
+      removed = super.resetFromTaskId(id, data);
+    }
+    const outer = task.workflow.outerTask;
+    if (outer) {
+      for (const child of [...outer.children]) {
+        // Task.remove is internal to the core (stripped from its typings); the branch after the
+        // sub-process is re-predicted when the sub-process completes again.
+        if (child !== task.workflow.taskTree) (child as unknown as { remove(): void }).remove();
+      }
+      outer.setState(TaskState.STARTED);
+      outer.workflow.lastTask = outer;
+      for (let t: Task | undefined = outer.workflow.outerTask; t; t = t.workflow.outerTask) {
+        t.setState(TaskState.STARTED);
+      }
+    }
+    return removed;
+  }
+}
+
+function mergePayload(task: Task, _definition: EventDefinition, payload: unknown): void {
+  if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
+    task.setData(cloneData(payload as DataObject));
+  }
+}
+
+/** Whether an event definition is a timer. */
+export function isTimer(def: EventDefinition | undefined): boolean {
+  return (
+    def !== undefined &&
+    [
+      'TimeDateEventDefinition',
+      'DurationTimerEventDefinition',
+      'CycleTimerEventDefinition',
+    ].includes(def.typename)
+  );
+}
+
+function hasTimer(def: EventDefinition | undefined): boolean {
+  return (def?.eventDefinitions ?? []).some(isTimer);
+}
+
+/** Whether a catching definition matches an event's definition (SpiffWorkflow's `__eq__`). */
+export function definitionMatches(catching: EventDefinition, thrown: EventDefinition): boolean {
+  if (catching.typename === 'MultipleEventDefinition') {
+    return (catching.eventDefinitions ?? []).some((d) => definitionMatches(d, thrown));
+  }
+  if (catching.typename !== thrown.typename) return false;
+  switch (catching.typename) {
+    case 'ErrorEventDefinition':
+    case 'EscalationEventDefinition':
+      return catching.code === null || catching.code === undefined || catching.code === thrown.code;
+    case 'TerminateEventDefinition':
+    case 'CancelEventDefinition':
+    case 'NoneEventDefinition':
+    case 'ConditionalEventDefinition':
+      return true;
+    default:
+      return catching.name === thrown.name;
+  }
+}
+
+function catches(task: Task<BpmnSpec>, event: BpmnEvent): boolean {
+  const spec = task.taskSpec;
+  const def = spec.eventDefinition;
+  if (!def) return false;
+  if (spec.typename === 'BoundaryEvent' && !task.hasState(TaskState.WAITING)) return false;
+  if (!definitionMatches(def, event.definition)) return false;
+  if (def.typename === 'MessageEventDefinition' && (def.correlationProperties ?? []).length > 0) {
+    const top = task.workflow.topWorkflow as BpmnWorkflow;
+    const mine = top.correlationsOf(task.workflow);
+    const theirs = event.correlations ?? {};
+    if (Object.keys(mine).length === 0) return true;
+    return Object.keys(theirs).some((key) => sameValue(theirs[key], mine[key]));
+  }
+  return true;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Records a caught event on a task (SpiffWorkflow's `EventDefinition.catch`). */
+export function catchEvent(task: Task<BpmnSpec>, event: BpmnEvent): void {
+  const def = task.taskSpec.eventDefinition as EventDefinition;
+  const thrown = event.definition;
+  if (def.typename === 'MultipleEventDefinition') {
+    const seen = (task.internalData['seen_events'] as unknown[] | undefined) ?? [];
+    task.internalData['seen_events'] = [
+      ...seen,
+      { definition: thrown, payload: event.payload ?? null },
+    ];
+  }
+  if (
+    [
+      'MessageEventDefinition',
+      'SignalEventDefinition',
+      'ErrorEventDefinition',
+      'EscalationEventDefinition',
+    ].includes(thrown.typename)
+  ) {
+    task.internalData[`payload:${thrown.name ?? ''}`] =
+      event.payload === undefined ? null : event.payload;
+  }
+  if (thrown.typename === 'MessageEventDefinition' && event.payload !== undefined) {
+    const top = task.workflow.topWorkflow as BpmnWorkflow;
+    const values = computeCorrelations(top, def.correlationProperties ?? [], event.payload);
+    Object.assign(
+      top.correlationsOf(task.workflow),
+      mergeCorrelations(top.correlationsOf(task.workflow), values),
+    );
+  }
+  task.internalData['event_fired'] = true;
+  task.setState(TaskState.WAITING);
+}
+
+/** Evaluates correlation properties against a payload. */
+export function computeCorrelations(
+  top: BpmnWorkflow,
+  properties: readonly CorrelationProperty[],
+  payload: unknown,
+): Correlations {
+  const out: Correlations = {};
+  const context =
+    payload !== null && typeof payload === 'object' && !Array.isArray(payload)
+      ? (payload as DataObject)
+      : {};
+  for (const prop of properties) {
+    let value: unknown;
+    try {
+      value = toData(top.scriptEngine.evaluateWith(prop.retrievalExpression, context));
+    } catch {
+      continue;
+    }
+    for (const key of prop.correlationKeys) {
+      out[key] ??= {};
+      (out[key] as Record<string, unknown>)[prop.name] = value;
+    }
+  }
+  return out;
+}
+
+function mergeCorrelations(into: Correlations, values: Correlations): Correlations {
+  const out: Correlations = { ...into };
+  for (const [k, v] of Object.entries(values)) out[k] = { ...(out[k] ?? {}), ...v };
+  return out;
+}
+
+/** Whether a state is finished. @internal */
+export const FINISHED = TaskStateMask.FINISHED;

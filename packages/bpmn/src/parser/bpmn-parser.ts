@@ -1,0 +1,1322 @@
+import { ValidationError, WorkflowSpec, baseSpecFields } from '@spiff-ts/core';
+import type {
+  BpmnConditionalOutput,
+  BpmnSpec,
+  CorrelationProperty,
+  DataRef,
+  EventDefinition,
+  ProcessInfo,
+} from '../specs.js';
+import { childOf, childrenOf, descendants, parseXmlTree, type XmlElement } from './dom.js';
+import { readBpmnXml } from './read-xml.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** A spec while it is being built. */
+export type SpecDraft = Mutable<BpmnSpec> & { inputs: string[]; outputs: string[] };
+
+/** What an element parser sees: the process being built and lookups across loaded files. */
+export interface ParseContext {
+  readonly parser: BpmnParser;
+  readonly file: string | undefined;
+  /** The process (or embedded sub-process) element being parsed. */
+  readonly process: XmlElement;
+  /** Specs built so far, by name. */
+  readonly specs: Map<string, SpecDraft>;
+  /** Builds a spec with the base BPMN fields for an element. */
+  newSpec(typename: string, node: XmlElement, name?: string): SpecDraft;
+  /** Raises a {@link ValidationError} at an element. */
+  fail(message: string, node: XmlElement): never;
+  /** The condition text of a sequence flow, if any. */
+  flowCondition(flow: XmlElement): string | null;
+}
+
+/**
+ * Parses one element type into a spec. `create` returns the spec for the element;
+ * `connectOutgoing` (optional) connects it to the spec of one outgoing flow's target.
+ */
+export interface ElementParser {
+  create(ctx: ParseContext, node: XmlElement): SpecDraft;
+  connectOutgoing?(
+    ctx: ParseContext,
+    spec: SpecDraft,
+    flow: XmlElement,
+    target: SpecDraft,
+    isDefault: boolean,
+  ): void;
+  /** Whether the element may have several outgoing flows (gateways). */
+  readonly multipleOutgoing?: boolean;
+}
+
+/** Options of a {@link BpmnParser}. */
+export interface BpmnParserOptions {
+  /** Check each file with the moddle reader (unknown elements, duplicate ids, …); default true. */
+  readonly validate?: boolean;
+  /** Element parsers by normalised tag (`bpmn:userTask`), replacing the defaults. */
+  readonly parsers?: Readonly<Record<string, ElementParser>>;
+  /** `spiff`: event payloads and correlations follow SpiffArena's extensions. */
+  readonly flavor?: 'bpmn' | 'spiff' | 'camunda';
+  /** Names of data stores the host provides; a `dataStore` not listed fails to load. */
+  readonly dataStores?: readonly string[];
+}
+
+interface LoadedFile {
+  readonly file: string | undefined;
+  readonly root: XmlElement;
+  readonly positions: ReadonlyMap<string, number>;
+}
+
+interface ProcessEntry {
+  readonly node: XmlElement;
+  readonly file: LoadedFile;
+  /** The containing process id, for embedded sub-processes. */
+  readonly lanes: ReadonlyMap<string, string>;
+}
+
+const base = (typename: string) => ({
+  create: (ctx: ParseContext, node: XmlElement) => ctx.newSpec(typename, node),
+});
+
+/** Adds conditional flows to a gateway; a flow without condition must be the default. */
+export const conditionalGateway = (typename: string): ElementParser => ({
+  multipleOutgoing: true,
+  create: (ctx, node) => {
+    const spec = ctx.newSpec(typename, node);
+    spec.condTaskSpecs = [];
+    spec.defaultTaskSpec = null;
+    return spec;
+  },
+  connectOutgoing(ctx, spec, flow, target, isDefault) {
+    connect(spec, target);
+    if (isDefault) {
+      spec.defaultTaskSpec = target.name;
+      (spec.condTaskSpecs as BpmnConditionalOutput[]).push({
+        condition: null,
+        output: target.name,
+      });
+      return;
+    }
+    const condition = ctx.flowCondition(flow);
+    if (condition === null) {
+      ctx.fail('Non-default exclusive outgoing sequence flow without condition', flow);
+    }
+    (spec.condTaskSpecs as BpmnConditionalOutput[]).push({ condition, output: target.name });
+  },
+});
+
+/** The corpus' `choice-conditions` convention: an unconditional flow gets `choice == '<name>'`. */
+export const choiceConditionGateway: ElementParser = {
+  ...conditionalGateway('ExclusiveGateway'),
+  connectOutgoing(ctx, spec, flow, target, isDefault) {
+    connect(spec, target);
+    if (isDefault) {
+      spec.defaultTaskSpec = target.name;
+      (spec.condTaskSpecs as BpmnConditionalOutput[]).push({
+        condition: null,
+        output: target.name,
+      });
+      return;
+    }
+    const condition = ctx.flowCondition(flow) ?? `choice == '${flow.attrs['name'] ?? ''}'`;
+    (spec.condTaskSpecs as BpmnConditionalOutput[]).push({ condition, output: target.name });
+  },
+};
+
+function connect(from: SpecDraft, to: SpecDraft): void {
+  from.outputs.push(to.name);
+  to.inputs.push(from.name);
+}
+
+/** The default element parsers of plain BPMN, by normalised tag. */
+export const DEFAULT_PARSERS: Readonly<Record<string, ElementParser>> = {
+  'bpmn:task': base('NoneTask'),
+  'bpmn:userTask': base('UserTask'),
+  'bpmn:manualTask': base('ManualTask'),
+  'bpmn:scriptTask': {
+    create: (ctx, node) => {
+      const spec = ctx.newSpec('ScriptTask', node);
+      spec.script = childOf(node, 'bpmn:script')?.text ?? '';
+      return spec;
+    },
+  },
+  'bpmn:serviceTask': base('ServiceTask'),
+  'bpmn:businessRuleTask': {
+    create: (ctx, node) => {
+      const spec = ctx.newSpec('BusinessRuleTask', node);
+      const called = readExtensions(node)['calledDecisionId'];
+      spec.decisionRef =
+        node.attrs['camunda:decisionRef'] ?? (typeof called === 'string' ? called.trim() : null);
+      return spec;
+    },
+  },
+  'bpmn:sendTask': eventParser('SendTask'),
+  'bpmn:receiveTask': eventParser('ReceiveTask'),
+  'bpmn:startEvent': eventParser('StartEvent'),
+  'bpmn:endEvent': eventParser('EndEvent'),
+  'bpmn:intermediateCatchEvent': eventParser('IntermediateCatchEvent'),
+  'bpmn:intermediateThrowEvent': eventParser('IntermediateThrowEvent'),
+  'bpmn:boundaryEvent': {
+    create: (ctx, node) => {
+      const spec = eventParser('BoundaryEvent').create(ctx, node);
+      spec.cancelActivity = node.attrs['cancelActivity'] !== 'false';
+      return spec;
+    },
+  },
+  'bpmn:eventBasedGateway': {
+    multipleOutgoing: true,
+    create: (ctx, node) => {
+      const spec = ctx.newSpec('EventBasedGateway', node);
+      spec.eventDefinition = {
+        typename: 'MultipleEventDefinition',
+        name: null,
+        eventDefinitions: [],
+        parallel: false,
+      };
+      return spec;
+    },
+    // The gateway waits for any of the events its targets catch.
+    connectOutgoing(_ctx, spec, _flow, target) {
+      connect(spec, target);
+      const def = spec.eventDefinition as EventDefinition;
+      spec.eventDefinition = {
+        ...def,
+        eventDefinitions: [
+          ...(def.eventDefinitions ?? []),
+          target.eventDefinition ?? { typename: 'NoneEventDefinition', name: null },
+        ],
+      };
+    },
+  },
+  'bpmn:exclusiveGateway': conditionalGateway('ExclusiveGateway'),
+  'bpmn:inclusiveGateway': conditionalGateway('InclusiveGateway'),
+  'bpmn:parallelGateway': { ...base('ParallelGateway'), multipleOutgoing: true },
+  'bpmn:subProcess': {
+    create: (ctx, node) => {
+      const spec = ctx.newSpec(
+        node.attrs['triggeredByEvent'] === 'true' ? 'EventSubprocess' : 'SubWorkflowTask',
+        node,
+      );
+      spec.spec = node.attrs['id'] ?? '';
+      return spec;
+    },
+  },
+  'bpmn:transaction': {
+    create: (ctx, node) => {
+      const spec = ctx.newSpec('TransactionSubprocess', node);
+      spec.spec = node.attrs['id'] ?? '';
+      return spec;
+    },
+  },
+  'bpmn:callActivity': {
+    create: (ctx, node) => {
+      const called = node.attrs['calledElement'];
+      if (called === undefined) ctx.fail('No "calledElement" attribute for Call Activity', node);
+      const spec = ctx.newSpec('CallActivity', node);
+      spec.spec = called;
+      return spec;
+    },
+  },
+};
+
+function eventParser(typename: string): ElementParser {
+  return {
+    create: (ctx, node) => {
+      const spec = ctx.newSpec(typename, node);
+      spec.eventDefinition = ctx.parser.parseEventDefinitions(ctx, node);
+      return spec;
+    },
+  };
+}
+
+const EVENT_DEFINITION_TAGS = [
+  'messageEventDefinition',
+  'signalEventDefinition',
+  'errorEventDefinition',
+  'escalationEventDefinition',
+  'timerEventDefinition',
+  'terminateEventDefinition',
+  'cancelEventDefinition',
+  'conditionalEventDefinition',
+];
+
+/**
+ * Parses BPMN files into process specs (SpiffWorkflow's `BpmnParser`). Files are added as XML
+ * text; call activities are resolved across every loaded file.
+ *
+ * @example
+ * ```ts
+ * const parser = new BpmnParser();
+ * parser.addBpmnXml(xmlText, 'order.bpmn');
+ * const spec = parser.getSpec('order');
+ * const subprocesses = parser.getSubprocessSpecs('order');
+ * ```
+ */
+export class BpmnParser {
+  readonly #options: BpmnParserOptions;
+  readonly #parsers: Record<string, ElementParser>;
+  readonly #processes = new Map<string, ProcessEntry>();
+  readonly #collaborations = new Map<string, { node: XmlElement; file: LoadedFile }>();
+  readonly #byId = new Map<string, { node: XmlElement; file: LoadedFile }>();
+  readonly #specs = new Map<string, WorkflowSpec>();
+  readonly #files: LoadedFile[] = [];
+
+  constructor(options: BpmnParserOptions = {}) {
+    this.#options = options;
+    this.#parsers = { ...DEFAULT_PARSERS, ...(options.parsers ?? {}) };
+  }
+
+  /** Replaces the parser of one element type (e.g. `bpmn:exclusiveGateway`). */
+  setParser(tag: string, parser: ElementParser): this {
+    this.#parsers[tag] = parser;
+    return this;
+  }
+
+  /**
+   * Adds one BPMN file's text.
+   * @throws {@link ValidationError} when the file cannot be read or is not valid BPMN
+   */
+  addBpmnXml(text: string, file?: string): void {
+    const xml = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    if (this.#options.validate ?? true) readBpmnXml(xml, file === undefined ? {} : { file });
+    const root = parseXmlTree(xml, file);
+    if (root.tag !== 'bpmn:definitions') {
+      throw new ValidationError(`Expected bpmn:definitions, found ${root.tag}`, { file });
+    }
+    const positions = new Map<string, number>();
+    for (const e of descendants(root)) {
+      if (e.tag === 'bpmndi:BPMNShape') {
+        const bounds = childOf(e, 'dc:Bounds');
+        const ref = e.attrs['bpmnElement'];
+        if (bounds && ref !== undefined) positions.set(ref, Number(bounds.attrs['y'] ?? 0));
+      }
+    }
+    const loaded: LoadedFile = { file, root, positions };
+    this.#files.push(loaded);
+    for (const e of [root, ...descendants(root)]) {
+      const id = e.attrs['id'];
+      if (id !== undefined && !this.#byId.has(id)) this.#byId.set(id, { node: e, file: loaded });
+    }
+    for (const node of root.children) {
+      if (node.tag === 'bpmn:process') this.#addProcess(node, loaded, new Map());
+      else if (node.tag === 'bpmn:collaboration') {
+        const id = node.attrs['id'];
+        if (id !== undefined) this.#collaborations.set(id, { node, file: loaded });
+      } else if (node.tag === 'bpmn:dataStore' && this.#options.dataStores !== undefined) {
+        const name = node.attrs['name'] ?? node.attrs['id'] ?? '';
+        const id = node.attrs['id'] ?? '';
+        if (!this.#options.dataStores.includes(name) && !this.#options.dataStores.includes(id)) {
+          throw new ValidationError(`Unknown data store '${name}'`, {
+            file,
+            elementId: id,
+            line: node.line,
+          });
+        }
+      }
+    }
+  }
+
+  #addProcess(node: XmlElement, file: LoadedFile, inherited: ReadonlyMap<string, string>): void {
+    const id = node.attrs['id'];
+    if (id === undefined) return;
+    const lanes = new Map(inherited);
+    for (const lane of descendants(node).filter((e) => e.tag === 'bpmn:lane')) {
+      for (const ref of childrenOf(lane, 'bpmn:flowNodeRef')) {
+        lanes.set(ref.text.trim(), lane.attrs['name'] ?? '');
+      }
+    }
+    this.#processes.set(id, { node, file, lanes });
+    for (const child of node.children) {
+      if (['bpmn:subProcess', 'bpmn:transaction'].includes(child.tag)) {
+        const subLanes = new Map(lanes);
+        const lane = lanes.get(child.attrs['id'] ?? '');
+        if (lane !== undefined) {
+          for (const e of descendants(child)) if (e.attrs['id']) subLanes.set(e.attrs['id'], lane);
+        }
+        this.#addProcess(child, file, subLanes);
+      }
+    }
+  }
+
+  /** Whether a loaded process is executable (`isExecutable` is not `false`). */
+  isExecutable(processId: string): boolean {
+    const entry = this.#processes.get(processId);
+    return entry !== undefined && entry.node.attrs['isExecutable'] !== 'false';
+  }
+
+  /** Ids of the loaded top-level processes. */
+  getProcessIds(): string[] {
+    return [...this.#processes.entries()]
+      .filter(([, p]) => p.node.tag === 'bpmn:process')
+      .map(([id]) => id);
+  }
+
+  /** Every top-level process spec, by id. */
+  findAllSpecs(): Map<string, WorkflowSpec> {
+    const out = new Map<string, WorkflowSpec>();
+    for (const id of this.getProcessIds()) out.set(id, this.getSpec(id));
+    return out;
+  }
+
+  /**
+   * The spec of a process (or embedded sub-process) by id.
+   * @throws {@link ValidationError} when it is not loaded or not valid
+   */
+  getSpec(processId: string): WorkflowSpec {
+    const cached = this.#specs.get(processId);
+    if (cached) return cached;
+    const entry = this.#processes.get(processId);
+    if (!entry) {
+      throw new ValidationError(
+        `The process '${processId}' was not found. Did you mean one of the following: ${[...this.#processes.keys()].join(', ')}?`,
+        {},
+      );
+    }
+    const spec = new ProcessBuilder(this, entry, this.#parsers).build();
+    this.#specs.set(processId, spec);
+    return spec;
+  }
+
+  /**
+   * The specs of every process a process calls (call activities and embedded sub-processes,
+   * transitively), by id. With `requireCalled` false, missing called processes are skipped.
+   * @throws {@link ValidationError} when a called process is not loaded
+   */
+  getSubprocessSpecs(processId: string, requireCalled = true): Map<string, WorkflowSpec> {
+    const out = new Map<string, WorkflowSpec>();
+    const queue = [this.getSpec(processId)];
+    while (queue.length > 0) {
+      const spec = queue.shift() as WorkflowSpec;
+      for (const ts of spec.taskSpecs.values()) {
+        const target = (ts as BpmnSpec).spec;
+        if (target === undefined || out.has(target)) continue;
+        if (!this.#processes.has(target)) {
+          if (!requireCalled) continue;
+          const where = this.#byId.get((ts as BpmnSpec).bpmnId ?? '');
+          throw new ValidationError(
+            `The process '${target}' was not found. Did you mean one of the following: ${[...this.#processes.keys()].join(', ')}?`,
+            {
+              file: where?.file.file,
+              elementId: (ts as BpmnSpec).bpmnId ?? ts.name,
+              ...(where ? { line: where.node.line } : {}),
+            },
+          );
+        }
+        const sub = this.getSpec(target);
+        out.set(target, sub);
+        queue.push(sub);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A collaboration: the ids of its participants' executable processes and its message flows.
+   * @throws {@link ValidationError} when it is not loaded
+   */
+  getCollaboration(id: string): { processes: string[]; messageFlows: [string, string][] } {
+    const entry = this.#collaborations.get(id);
+    if (!entry) throw new ValidationError(`The collaboration '${id}' was not found`, {});
+    const processes: string[] = [];
+    for (const participant of childrenOf(entry.node, 'bpmn:participant')) {
+      const ref = participant.attrs['processRef'];
+      const proc = ref === undefined ? undefined : this.#processes.get(ref);
+      if (ref !== undefined && proc && proc.node.attrs['isExecutable'] !== 'false') {
+        processes.push(ref);
+      }
+    }
+    const messageFlows = childrenOf(entry.node, 'bpmn:messageFlow').map((f): [string, string] => [
+      f.attrs['sourceRef'] ?? '',
+      f.attrs['targetRef'] ?? '',
+    ]);
+    return { processes, messageFlows };
+  }
+
+  /**
+   * A collaboration as a process of its own (SpiffWorkflow's `get_collaboration`): each executable
+   * participant's process runs as a call activity; participants whose start events all wait for
+   * messages or signals are started when such an event arrives.
+   * @throws {@link ValidationError} when it is not loaded or a participant is not valid
+   */
+  getCollaborationSpec(id: string): {
+    spec: WorkflowSpec;
+    subprocessSpecs: Map<string, WorkflowSpec>;
+  } {
+    const { processes } = this.getCollaboration(id);
+    const subprocessSpecs = new Map<string, WorkflowSpec>();
+    const draft = (typename: string, name: string, extra: Partial<SpecDraft> = {}): SpecDraft => ({
+      ...baseSpecFields(name),
+      description: 'BPMN Task',
+      typename,
+      inputs: [],
+      outputs: [],
+      bpmnId: null,
+      bpmnName: null,
+      lane: null,
+      documentation: null,
+      dataInputAssociations: [],
+      dataOutputAssociations: [],
+      ioSpecification: null,
+      extensions: {},
+      ...extra,
+    });
+    const triggers: string[] = [];
+    const start = draft('BpmnStartTask', 'Start', {
+      process: { bpmnId: id, dataObjects: [], ioSpecification: null, correlationKeys: {} },
+    });
+    const endJoin = draft('_EndJoin', `${id}.EndJoin`);
+    const end = draft('SimpleBpmnTask', 'End');
+    connect(endJoin, end);
+    const participants: SpecDraft[] = [];
+    for (const processId of processes) {
+      const sub = this.getSpec(processId);
+      subprocessSpecs.set(processId, sub);
+      for (const [k, v] of this.getSubprocessSpecs(processId)) subprocessSpecs.set(k, v);
+      const participant = draft('CallActivity', processId, {
+        bpmnId: processId,
+        spec: processId,
+        description: 'BPMN Task',
+      });
+      participants.push(participant);
+      const startEvents = [...sub.taskSpecs.values()].filter(
+        (t) =>
+          (t.typename === 'StartEvent' && t.inputs.includes('Start')) ||
+          (t.typename === 'StartEvent' && sub.start.outputs.includes('StartEventSplit')),
+      ) as BpmnSpec[];
+      const direct = startEvents.some((t) =>
+        [
+          'NoneEventDefinition',
+          'TimeDateEventDefinition',
+          'DurationTimerEventDefinition',
+          'CycleTimerEventDefinition',
+        ].includes(t.eventDefinition?.typename ?? 'NoneEventDefinition'),
+      );
+      if (direct || startEvents.length === 0) {
+        connect(start, participant);
+      } else {
+        participant.inputs.push('Start');
+        triggers.push(processId);
+      }
+      connect(participant, endJoin);
+    }
+    start.extensions = { triggerSpecs: triggers };
+    const spec = new WorkflowSpec({
+      name: id,
+      description: id,
+      file: this.#collaborations.get(id)?.file.file ?? null,
+      taskSpecs: [start, endJoin, end, ...participants],
+      start: 'Start',
+    });
+    return { spec, subprocessSpecs };
+  }
+
+  /** An element of any loaded file by id. */
+  element(id: string): XmlElement | undefined {
+    return this.#byId.get(id)?.node;
+  }
+
+  /** Parses the event definitions of an event node. @internal */
+  parseEventDefinitions(ctx: ParseContext, node: XmlElement): EventDefinition {
+    const defs: EventDefinition[] = [];
+    for (const child of node.children) {
+      if (child.tag.startsWith('bpmn:') && EVENT_DEFINITION_TAGS.includes(child.local)) {
+        defs.push(this.#eventDefinition(ctx, node, child));
+      }
+    }
+    const messageRef = node.attrs['messageRef'];
+    if (
+      defs.length === 0 &&
+      messageRef !== undefined &&
+      ['sendTask', 'receiveTask'].includes(node.local)
+    ) {
+      // Send and receive tasks name their message on the task itself.
+      return this.#messageDefinition(node, node, node.attrs['name'] ?? null);
+    }
+    if (defs.length === 0) return { typename: 'NoneEventDefinition', name: null };
+    if (defs.length === 1) return defs[0] as EventDefinition;
+    return {
+      typename: 'MultipleEventDefinition',
+      name: node.attrs['name'] ?? null,
+      eventDefinitions: defs,
+      parallel: node.attrs['parallelMultiple'] === 'true',
+    };
+  }
+
+  #eventDefinition(ctx: ParseContext, event: XmlElement, def: XmlElement): EventDefinition {
+    const label = event.attrs['name'] ?? null;
+    const ref = (attr: string) => {
+      const id = def.attrs[attr];
+      return id === undefined ? undefined : this.element(id);
+    };
+    switch (def.local) {
+      case 'messageEventDefinition':
+        return this.#messageDefinition(event, def, label);
+      case 'signalEventDefinition': {
+        const signal = ref('signalRef');
+        return {
+          typename: 'SignalEventDefinition',
+          name: signal?.attrs['name'] ?? def.attrs['signalRef'] ?? label,
+          ...this.#itemExtensions(signal),
+        };
+      }
+      case 'errorEventDefinition': {
+        const error = ref('errorRef');
+        return {
+          typename: 'ErrorEventDefinition',
+          name: error?.attrs['name'] ?? def.attrs['errorRef'] ?? label,
+          code: error?.attrs['errorCode'] ?? null,
+          ...this.#itemExtensions(error),
+        };
+      }
+      case 'escalationEventDefinition': {
+        const escalation = ref('escalationRef');
+        return {
+          typename: 'EscalationEventDefinition',
+          name: escalation?.attrs['name'] ?? def.attrs['escalationRef'] ?? label,
+          code: escalation?.attrs['escalationCode'] ?? null,
+          ...this.#itemExtensions(escalation),
+        };
+      }
+      case 'timerEventDefinition': {
+        for (const [tag, typename] of [
+          ['bpmn:timeDate', 'TimeDateEventDefinition'],
+          ['bpmn:timeDuration', 'DurationTimerEventDefinition'],
+          ['bpmn:timeCycle', 'CycleTimerEventDefinition'],
+        ] as const) {
+          const e = childOf(def, tag);
+          // Timers are named by their event's name, else its id.
+          const name = label ?? event.attrs['id'] ?? null;
+          if (e) return { typename, name, expression: e.text.trim() };
+        }
+        return ctx.fail('Unknown timer definition', def);
+      }
+      case 'terminateEventDefinition':
+        return { typename: 'TerminateEventDefinition', name: label };
+      case 'cancelEventDefinition':
+        return { typename: 'CancelEventDefinition', name: label };
+      case 'conditionalEventDefinition': {
+        const condition = childOf(def, 'bpmn:condition');
+        if (!condition) return ctx.fail('Conditional event definition with no condition', def);
+        return {
+          typename: 'ConditionalEventDefinition',
+          name: label,
+          expression: condition.text.trim(),
+        };
+      }
+      default:
+        return ctx.fail(`Unsupported event definition '${def.local}'`, def);
+    }
+  }
+
+  #messageDefinition(event: XmlElement, def: XmlElement, label: string | null): EventDefinition {
+    const refId = def.attrs['messageRef'];
+    const message = refId === undefined ? undefined : this.element(refId);
+    const name = message?.attrs['name'] ?? def.attrs['messageRef'] ?? label;
+    const fromMessage = message ? this.#messageExtensions([message]) : {};
+    if (this.#options.flavor === 'camunda') {
+      return {
+        typename: 'MessageEventDefinition',
+        name,
+        flavor: 'camunda',
+        correlationProperties: this.#correlationProperties(message),
+        payloadExpression: def.attrs['camunda:expression'] ?? null,
+        resultVar: def.attrs['camunda:resultVariable'] ?? null,
+      };
+    }
+    if (this.#options.flavor === 'spiff') {
+      const withKeys = (props: CorrelationProperty[]) =>
+        props.map((p) =>
+          p.correlationKeys.length > 0 ? p : { ...p, correlationKeys: ['MainCorrelationKey'] },
+        );
+      return {
+        typename: 'MessageEventDefinition',
+        name,
+        flavor: 'spiff',
+        correlationProperties: withKeys(this.#correlationProperties(message)),
+        processCorrelations: withKeys(this.#processCorrelations(event, def)),
+        ...(Object.keys(fromMessage).length > 0
+          ? fromMessage
+          : this.#messageExtensions([def, event])),
+      };
+    }
+    return {
+      typename: 'MessageEventDefinition',
+      name,
+      correlationProperties: [
+        ...this.#correlationProperties(message),
+        ...this.#processCorrelations(event, def),
+      ],
+      ...(Object.keys(fromMessage).length > 0
+        ? fromMessage
+        : this.#messageExtensions([def, event])),
+    };
+  }
+
+  /** spiff flavour: the payload expression and variable of a signal, error or escalation. */
+  #itemExtensions(element: XmlElement | undefined): Partial<EventDefinition> {
+    if (this.#options.flavor !== 'spiff') return {};
+    const ext = element ? readExtensionTexts(element) : {};
+    return {
+      flavor: 'spiff',
+      payloadExpression: ext['payloadExpression'] ?? null,
+      variable: ext['variableName'] ?? null,
+    };
+  }
+
+  #messageExtensions(holders: readonly XmlElement[]): Partial<EventDefinition> {
+    const out: { payloadExpression?: string | null; messageVar?: string | null } = {};
+    for (const holder of holders) {
+      for (const e of descendants(holder)) {
+        if (e.tag === 'spiffworkflow:messagePayload' && out.payloadExpression === undefined) {
+          out.payloadExpression = e.text.trim();
+        } else if (e.tag === 'spiffworkflow:messageVariable' && out.messageVar === undefined) {
+          out.messageVar = e.text.trim();
+        }
+      }
+      if (Object.keys(out).length > 0) break;
+    }
+    return out;
+  }
+
+  #processCorrelations(event: XmlElement, def: XmlElement): CorrelationProperty[] {
+    const out: CorrelationProperty[] = [];
+    for (const holder of [def, event]) {
+      for (const prop of descendants(holder)) {
+        if (prop.tag !== 'spiffworkflow:processVariableCorrelation') continue;
+        const key = childOf(prop, 'spiffworkflow:propertyId')?.text.trim() ?? '';
+        const expression = childOf(prop, 'spiffworkflow:expression')?.text.trim() ?? '';
+        const usedBy: string[] = [];
+        for (const file of this.#files) {
+          for (const ref of descendants(file.root)) {
+            if (
+              ref.tag === 'bpmn:correlationPropertyRef' &&
+              ref.text.trim() === key &&
+              ref.parent
+            ) {
+              usedBy.push(ref.parent.attrs['name'] ?? '');
+            }
+          }
+        }
+        out.push({ name: key, retrievalExpression: expression, correlationKeys: usedBy });
+      }
+      if (out.length > 0) break;
+    }
+    return out;
+  }
+
+  #correlationProperties(message: XmlElement | undefined): CorrelationProperty[] {
+    if (!message) return [];
+    const messageId = message.attrs['id'];
+    const out: CorrelationProperty[] = [];
+    for (const file of this.#files) {
+      const keys = new Map<string, string[]>();
+      for (const key of descendants(file.root).filter((e) => e.tag === 'bpmn:correlationKey')) {
+        for (const ref of childrenOf(key, 'bpmn:correlationPropertyRef')) {
+          const list = keys.get(ref.text.trim()) ?? [];
+          list.push(key.attrs['name'] ?? key.attrs['id'] ?? '');
+          keys.set(ref.text.trim(), list);
+        }
+      }
+      for (const prop of childrenOf(file.root, 'bpmn:correlationProperty')) {
+        for (const rex of childrenOf(prop, 'bpmn:correlationPropertyRetrievalExpression')) {
+          if (rex.attrs['messageRef'] !== messageId) continue;
+          const path =
+            childOf(rex, 'bpmn:messagePath') ?? childOf(rex, 'bpmn:formalExpression') ?? rex;
+          const id = prop.attrs['id'] ?? '';
+          out.push({
+            name: id,
+            retrievalExpression: path.text.trim(),
+            correlationKeys: keys.get(id) ?? [],
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Correlation keys (name → property ids) declared in the file of a process. @internal */
+  correlationKeys(process: XmlElement): Record<string, string[]> {
+    let root = process;
+    while (root.parent) root = root.parent;
+    const out: Record<string, string[]> = {};
+    for (const key of descendants(root).filter((e) => e.tag === 'bpmn:correlationKey')) {
+      out[key.attrs['name'] ?? key.attrs['id'] ?? ''] = childrenOf(
+        key,
+        'bpmn:correlationPropertyRef',
+      ).map((r) => r.text.trim());
+    }
+    return out;
+  }
+}
+
+function readExtensionTexts(node: XmlElement): Record<string, string> {
+  const out: Record<string, string> = {};
+  const ext = childOf(node, 'bpmn:extensionElements');
+  for (const e of ext?.children ?? [])
+    if (e.tag.startsWith('spiffworkflow:')) out[e.local] = e.text.trim();
+  return out;
+}
+
+const ELEMENT_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  NoneTask: 'Task',
+  UserTask: 'User Task',
+  ManualTask: 'Manual Task',
+  ScriptTask: 'Script Task',
+  ServiceTask: 'Service Task',
+  BusinessRuleTask: 'BPMN Task',
+  ExclusiveGateway: 'Exclusive Gateway',
+  ParallelGateway: 'Parallel Gateway',
+  InclusiveGateway: 'Inclusive Gateway',
+  EventBasedGateway: 'Event Based Gateway',
+  SubWorkflowTask: 'Subprocess',
+  EventSubprocess: 'Subprocess',
+  CallActivity: 'Call Activity',
+  TransactionSubprocess: 'Transaction',
+  StartEvent: 'Start Event',
+  EndEvent: 'End Event',
+  IntermediateCatchEvent: 'Intermediate Catch Event',
+  IntermediateThrowEvent: 'Intermediate Throw Event',
+  BoundaryEvent: 'Boundary Event',
+  SendTask: 'Send Task',
+  ReceiveTask: 'Receive Task',
+};
+const EVENT_KINDS: Readonly<Record<string, string>> = {
+  NoneEventDefinition: 'Default',
+  MessageEventDefinition: 'Message',
+  SignalEventDefinition: 'Signal',
+  ErrorEventDefinition: 'Error',
+  EscalationEventDefinition: 'Escalation',
+  TimeDateEventDefinition: 'Timer',
+  DurationTimerEventDefinition: 'Timer',
+  CycleTimerEventDefinition: 'Timer',
+  TerminateEventDefinition: 'Terminate',
+  CancelEventDefinition: 'Cancel',
+  ConditionalEventDefinition: 'Conditional',
+  MultipleEventDefinition: 'Multiple',
+};
+
+/** The description SpiffWorkflow gives a spec ("User Task", "Interrupting Timer Boundary Event"). */
+function describe(spec: SpecDraft): string {
+  const element = ELEMENT_DESCRIPTIONS[spec.typename] ?? 'BPMN Task';
+  const def = spec.eventDefinition;
+  if (!def || spec.typename === 'EventBasedGateway') return element;
+  const kind = EVENT_KINDS[def.typename] ?? 'Default';
+  if (spec.typename === 'BoundaryEvent') {
+    return `${spec.cancelActivity === false ? 'Non-Interrupting' : 'Interrupting'} ${kind} ${element}`;
+  }
+  return `${kind} ${element}`;
+}
+
+/** Reads a flow node's extension elements (spiffworkflow: and camunda:) into a record. */
+export function readExtensions(node: XmlElement): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const ext = childOf(node, 'bpmn:extensionElements');
+  if (!ext) return out;
+  for (const e of ext.children) {
+    if (e.tag.startsWith('spiffworkflow:')) {
+      switch (e.local) {
+        case 'properties': {
+          const props: Record<string, string> = {};
+          for (const p of childrenOf(e, 'spiffworkflow:property')) {
+            props[p.attrs['name'] ?? ''] = p.attrs['value'] ?? '';
+          }
+          out['properties'] = props;
+          break;
+        }
+        case 'serviceTaskOperator': {
+          const parameters: Record<string, { type: string; value: string }> = {};
+          for (const list of childrenOf(e, 'spiffworkflow:parameters')) {
+            for (const p of childrenOf(list, 'spiffworkflow:parameter')) {
+              parameters[p.attrs['id'] ?? ''] = {
+                type: p.attrs['type'] ?? '',
+                value: p.attrs['value'] ?? '',
+              };
+            }
+          }
+          out['serviceTaskOperator'] = {
+            name: e.attrs['id'] ?? '',
+            resultVariable: e.attrs['resultVariable'] ?? null,
+            parameters,
+          };
+          break;
+        }
+        case 'preScript':
+        case 'postScript':
+        case 'variableName':
+        case 'calledDecisionId':
+        case 'instructionsForEndUser':
+          out[e.local] = e.text;
+          break;
+        default:
+          break;
+      }
+    } else if (e.tag === 'camunda:properties') {
+      for (const p of childrenOf(e, 'camunda:property')) {
+        out[p.attrs['name'] ?? ''] = p.attrs['value'] ?? null;
+      }
+    }
+  }
+  return out;
+}
+
+/** Builds the spec of one process or embedded sub-process. */
+class ProcessBuilder implements ParseContext {
+  readonly parser: BpmnParser;
+  readonly file: string | undefined;
+  readonly process: XmlElement;
+  readonly specs = new Map<string, SpecDraft>();
+  readonly #entry: ProcessEntry;
+  readonly #parsers: Record<string, ElementParser>;
+  readonly #nodes = new Map<string, XmlElement>();
+  readonly #outgoing = new Map<string, XmlElement[]>();
+  readonly #boundary = new Map<string, XmlElement[]>();
+  readonly #dataRefs = new Map<string, DataRef>();
+  readonly #order: string[] = [];
+
+  constructor(parser: BpmnParser, entry: ProcessEntry, parsers: Record<string, ElementParser>) {
+    this.parser = parser;
+    this.#entry = entry;
+    this.file = entry.file.file;
+    this.process = entry.node;
+    this.#parsers = parsers;
+    for (const node of entry.node.children) {
+      const id = node.attrs['id'];
+      if (id !== undefined) this.#nodes.set(id, node);
+      if (node.tag === 'bpmn:sequenceFlow') {
+        const source = node.attrs['sourceRef'] ?? '';
+        const list = this.#outgoing.get(source) ?? [];
+        list.push(node);
+        this.#outgoing.set(source, list);
+      } else if (node.tag === 'bpmn:boundaryEvent') {
+        const attached = node.attrs['attachedToRef'] ?? '';
+        const list = this.#boundary.get(attached) ?? [];
+        list.push(node);
+        this.#boundary.set(attached, list);
+      } else if (node.tag === 'bpmn:dataObjectReference') {
+        const objectId = node.attrs['dataObjectRef'] ?? id ?? '';
+        this.#dataRefs.set(id ?? '', {
+          bpmnId: objectId,
+          bpmnName: node.attrs['name'] ?? null,
+          kind: 'object',
+        });
+      } else if (node.tag === 'bpmn:dataStoreReference') {
+        const storeId = node.attrs['dataStoreRef'] ?? id ?? '';
+        this.#dataRefs.set(id ?? '', {
+          bpmnId: storeId,
+          bpmnName: node.attrs['name'] ?? null,
+          kind: 'store',
+        });
+      }
+    }
+    // Data object references inside embedded sub-processes may point at outer data objects.
+    for (let p = entry.node.parent; p; p = p.parent) {
+      for (const node of p.children) {
+        const id = node.attrs['id'];
+        if (id === undefined || this.#dataRefs.has(id)) continue;
+        if (node.tag === 'bpmn:dataObjectReference') {
+          this.#dataRefs.set(id, {
+            bpmnId: node.attrs['dataObjectRef'] ?? id,
+            bpmnName: node.attrs['name'] ?? null,
+            kind: 'object',
+          });
+        }
+      }
+    }
+  }
+
+  fail(message: string, node: XmlElement): never {
+    throw new ValidationError(message, {
+      file: this.file,
+      elementId: node.attrs['id'] ?? this.process.attrs['id'],
+      line: node.line,
+    });
+  }
+
+  flowCondition(flow: XmlElement): string | null {
+    const c = childOf(flow, 'bpmn:conditionExpression');
+    if (!c) return null;
+    const text = c.text.trim();
+    return text === '' ? null : text;
+  }
+
+  newSpec(typename: string, node: XmlElement, name?: string): SpecDraft {
+    const id = node.attrs['id'] ?? '';
+    const documentation = childOf(node, 'bpmn:documentation')?.text ?? null;
+    return {
+      ...baseSpecFields(name ?? id),
+      typename,
+      description: node.attrs['name'] ?? null,
+      manual: ['NoneTask', 'UserTask', 'ManualTask'].includes(typename),
+      inputs: [],
+      outputs: [],
+      bpmnId: id,
+      bpmnName: node.attrs['name'] ?? null,
+      lane: this.#entry.lanes.get(id) ?? null,
+      documentation,
+      dataInputAssociations: [],
+      dataOutputAssociations: [],
+      ioSpecification: null,
+      extensions: {},
+    };
+  }
+
+  #internal(typename: string, name: string, extra: Partial<SpecDraft> = {}): SpecDraft {
+    const spec: SpecDraft = {
+      ...baseSpecFields(name),
+      description: 'BPMN Task',
+      typename,
+      inputs: [],
+      outputs: [],
+      bpmnId: null,
+      bpmnName: null,
+      lane: null,
+      documentation: null,
+      dataInputAssociations: [],
+      dataOutputAssociations: [],
+      ioSpecification: null,
+      extensions: {},
+      ...extra,
+    };
+    this.#add(spec);
+    return spec;
+  }
+
+  #add(spec: SpecDraft): void {
+    if (!this.specs.has(spec.name)) this.#order.push(spec.name);
+    this.specs.set(spec.name, spec);
+  }
+
+  build(): WorkflowSpec {
+    const node = this.process;
+    const id = node.attrs['id'] ?? '';
+    const starts = childrenOf(node, 'bpmn:startEvent');
+    const executable = node.attrs['isExecutable'] !== 'false';
+    if (node.tag === 'bpmn:process' && !executable) {
+      this.fail(`Process ${id} is not executable.`, node);
+    }
+    if (starts.length === 0 && node.attrs['triggeredByEvent'] !== 'true') {
+      this.fail('No start event found', node);
+    }
+    const info: ProcessInfo = {
+      bpmnId: id,
+      dataObjects: childrenOf(node, 'bpmn:dataObject').map((d) => d.attrs['id'] ?? ''),
+      ioSpecification: this.#ioSpec(node),
+      correlationKeys: this.parser.correlationKeys(node),
+    };
+    const start = this.#internal('BpmnStartTask', 'Start', { process: info });
+    const endJoin = this.#internal('_EndJoin', `${id}.EndJoin`);
+    const end = this.#internal('SimpleBpmnTask', 'End');
+    connect(endJoin, end);
+    const startSpecs = starts.map((s) => this.parseNode(s));
+    if (startSpecs.length > 1) {
+      const split = this.#internal('StartEventSplit', 'StartEventSplit');
+      const join = this.#internal('StartEventJoin', 'StartEventJoin', { splitTask: split.name });
+      connect(start, split);
+      for (const s of startSpecs) {
+        connect(split, s);
+        // The join sits after each start event, before whatever followed it.
+        const outputs = [...s.outputs];
+        s.outputs = [join.name];
+        join.inputs.push(s.name);
+        for (const o of outputs) {
+          const target = this.specs.get(o) as SpecDraft;
+          target.inputs = target.inputs.filter((i) => i !== s.name);
+          if (!join.outputs.includes(o)) {
+            join.outputs.push(o);
+            target.inputs.push(join.name);
+          }
+        }
+      }
+    } else {
+      for (const s of startSpecs) connect(start, s);
+    }
+    const triggers: string[] = [];
+    for (const child of node.children) {
+      if (child.tag === 'bpmn:subProcess' && child.attrs['triggeredByEvent'] === 'true') {
+        const spec = this.parseNode(child);
+        // Started with the process when a start event waits for nothing or a timer; otherwise
+        // started by the workflow when an event its start event catches arrives.
+        const startsNow = childrenOf(child, 'bpmn:startEvent').some((e) => {
+          const defs = e.children.filter((d) => d.local.endsWith('EventDefinition'));
+          return defs.length === 0 || defs.every((d) => d.local === 'timerEventDefinition');
+        });
+        if (startsNow) {
+          connect(start, spec);
+        } else {
+          spec.inputs.push(start.name);
+          triggers.push(spec.name);
+        }
+        connect(spec, endJoin);
+      }
+    }
+    if (triggers.length > 0) start.extensions = { ...start.extensions, triggerSpecs: triggers };
+    const specs = this.#order.map((name) => this.specs.get(name) as SpecDraft);
+    return new WorkflowSpec({
+      name: id,
+      description: node.attrs['name'] ?? id,
+      file: this.file ?? null,
+      taskSpecs: specs,
+      start: 'Start',
+    });
+  }
+
+  /** Parses a flow node and (recursively) everything after it; returns the spec to connect to. */
+  parseNode(node: XmlElement): SpecDraft {
+    const id = node.attrs['id'] ?? '';
+    const existing = this.specs.get(`${id}.BoundaryEventSplit`) ?? this.specs.get(id);
+    if (existing) return existing;
+    const parser = this.#parsers[node.tag];
+    if (!parser) {
+      this.fail(`There is no support implemented for this task type: '${node.local}'`, node);
+    }
+    let spec = parser.create(this, node);
+    spec.description = describe(spec);
+    this.#add(spec);
+    if (spec.typename === 'EndEvent') {
+      const endJoin = this.specs.get(`${this.process.attrs['id'] ?? ''}.EndJoin`);
+      if (endJoin) connect(spec, endJoin);
+    }
+    this.#readCommon(spec, node);
+    const loop = childOf(node, 'bpmn:standardLoopCharacteristics');
+    if (loop) spec = this.#loopTask(spec, node, loop);
+    const mi = childOf(node, 'bpmn:multiInstanceLoopCharacteristics');
+    if (mi) spec = this.#multiInstance(spec, node, mi);
+    const boundary = this.#boundary.get(id) ?? [];
+    let entry = spec;
+    if (boundary.length > 0) {
+      const split = this.#internal('BoundaryEventSplit', `${id}.BoundaryEventSplit`, {
+        lane: spec.lane,
+      });
+      const join = this.#internal('BoundaryEventJoin', `${id}.BoundaryEventJoin`, {
+        lane: spec.lane,
+        splitTask: split.name,
+      });
+      connect(split, spec);
+      connect(spec, join);
+      for (const event of boundary) {
+        const child = this.parseNode(event);
+        if (
+          child.eventDefinition?.typename === 'CancelEventDefinition' &&
+          spec.typename !== 'TransactionSubprocess'
+        ) {
+          this.fail('Cancel Events may only be used with transactions.', event);
+        }
+        connect(split, child);
+        connect(child, join);
+      }
+      entry = split;
+    }
+    const outgoing = this.#outgoing.get(id) ?? [];
+    if (outgoing.length > 1 && !parser.multipleOutgoing && entry === spec) {
+      // SpiffWorkflow rejects several outgoing flows on non-gateways; they are parallel here too.
+    }
+    const children: { y: number; spec: SpecDraft; flow: XmlElement; index: number }[] = [];
+    outgoing.forEach((flow, index) => {
+      const targetRef = flow.attrs['targetRef'] ?? '';
+      const target = this.#nodes.get(targetRef);
+      if (!target) this.fail(`Sequence flow target '${targetRef}' was not found`, flow);
+      const targetSpec = this.parseNode(target);
+      const y = this.#entry.file.positions.get(targetRef) ?? 0;
+      children.push({ y, spec: targetSpec, flow, index });
+    });
+    children.sort((a, b) => a.y - b.y || a.index - b.index);
+    let defaultFlow = node.attrs['default'];
+    if (
+      children.length === 1 &&
+      ['ExclusiveGateway', 'InclusiveGateway'].includes(spec.typename) &&
+      this.flowCondition((children[0] as { flow: XmlElement }).flow) === null
+    ) {
+      defaultFlow = (children[0] as { flow: XmlElement }).flow.attrs['id'];
+    }
+    for (const c of children) {
+      const isDefault = c.flow.attrs['id'] === defaultFlow;
+      if (parser.connectOutgoing) parser.connectOutgoing(this, spec, c.flow, c.spec, isDefault);
+      else connect(spec, c.spec);
+    }
+    return entry;
+  }
+
+  #readCommon(spec: SpecDraft, node: XmlElement): void {
+    spec.extensions = { ...spec.extensions, ...readExtensions(node) };
+    const operator = spec.extensions['serviceTaskOperator'] as
+      | {
+          name: string;
+          resultVariable: string | null;
+          parameters: Record<string, { type: string; value: string }>;
+        }
+      | undefined;
+    if (operator && spec.typename === 'ServiceTask') {
+      spec.operatorName = operator.name;
+      spec.operationParams = operator.parameters;
+      spec.resultVariable =
+        operator.resultVariable === null || operator.resultVariable === ''
+          ? `spiff__${spec.name.replace(/-/g, '_')}_result`
+          : operator.resultVariable;
+    }
+    const io = this.#ioSpec(node);
+    if (io) spec.ioSpecification = io;
+    for (const assoc of childrenOf(node, 'bpmn:dataInputAssociation')) {
+      for (const src of childrenOf(assoc, 'bpmn:sourceRef')) {
+        const ref = this.#dataRefs.get(src.text.trim());
+        if (ref) (spec.dataInputAssociations as DataRef[]).push(ref);
+      }
+    }
+    for (const assoc of childrenOf(node, 'bpmn:dataOutputAssociation')) {
+      for (const tgt of childrenOf(assoc, 'bpmn:targetRef')) {
+        const ref = this.#dataRefs.get(tgt.text.trim());
+        if (ref) (spec.dataOutputAssociations as DataRef[]).push(ref);
+      }
+    }
+  }
+
+  #ioSpec(node: XmlElement): BpmnSpec['ioSpecification'] {
+    const io = childOf(node, 'bpmn:ioSpecification');
+    if (!io) return null;
+    const ref = (e: XmlElement): DataRef => ({
+      bpmnId: e.attrs['id'] ?? '',
+      bpmnName: e.attrs['name'] ?? null,
+      kind: 'task',
+    });
+    return {
+      dataInputs: childrenOf(io, 'bpmn:dataInput').map(ref),
+      dataOutputs: childrenOf(io, 'bpmn:dataOutput').map(ref),
+    };
+  }
+
+  /** Moves the element's spec to `<id> [child]` and puts a loop spec in its place. */
+  #wrap(original: SpecDraft, typename: string, extra: Partial<SpecDraft>): SpecDraft {
+    const loop: SpecDraft = {
+      ...original,
+      // As in SpiffWorkflow, the loop task carries the element's id but not its name.
+      bpmnName: null,
+      typename,
+      manual: false,
+      inputs: original.inputs,
+      outputs: original.outputs,
+      taskSpec: `${original.name} [child]`,
+      ...extra,
+    };
+    const loopNode = this.#current;
+    const onInstances = loopNode?.attrs['spiffworkflow:scriptsOnInstances'] === 'true';
+    const scripts = (ext: Readonly<Record<string, unknown>>, keep: boolean) => {
+      const out = { ...ext };
+      if (!keep) {
+        delete out['preScript'];
+        delete out['postScript'];
+      }
+      return out;
+    };
+    loop.extensions = scripts(original.extensions, !onInstances);
+    const child: SpecDraft = {
+      ...original,
+      extensions: scripts(original.extensions, onInstances),
+      name: `${original.name} [child]`,
+      inputs: [original.name],
+      outputs: [],
+      ioSpecification: null,
+      dataInputAssociations: [],
+      dataOutputAssociations: [],
+    };
+    loop.eventDefinition = undefined;
+    delete loop.eventDefinition;
+    delete loop.script;
+    this.specs.delete(original.name);
+    this.#order.splice(this.#order.indexOf(original.name), 1);
+    this.#add(loop);
+    this.#add(child);
+    return loop;
+  }
+
+  #current: XmlElement | undefined;
+
+  #loopTask(spec: SpecDraft, node: XmlElement, loop: XmlElement): SpecDraft {
+    this.#current = loop;
+    const maximum = loop.attrs['loopMaximum'];
+    const condition = childOf(loop, 'bpmn:loopCondition')?.text.trim() ?? null;
+    if (maximum === undefined && condition === null) {
+      this.fail('A loopMaximum or loopCondition must be specified for Loop Tasks.', node);
+    }
+    return this.#wrap(spec, 'StandardLoopTask', {
+      description: 'Loop Task',
+      maximum: maximum === undefined ? null : Number(maximum),
+      condition,
+      testBefore: loop.attrs['testBefore'] === 'true',
+    });
+  }
+
+  #multiInstance(spec: SpecDraft, node: XmlElement, mi: XmlElement): SpecDraft {
+    this.#current = mi;
+    const text = (tag: string) => {
+      const e = childOf(mi, tag);
+      return e ? e.text.trim() : null;
+    };
+    const cardinality = text('bpmn:loopCardinality');
+    const loopInput = text('bpmn:loopDataInputRef');
+    const collection = mi.attrs['camunda:collection'];
+    if (collection !== undefined && loopInput === null) {
+      // Camunda: the collection is both input and output (or the output of a cardinality loop);
+      // the element variable is both the input and the output item.
+      const element = mi.attrs['camunda:elementVariable'];
+      const item =
+        element === undefined ? null : ({ bpmnId: element, bpmnName: null, kind: 'task' } as const);
+      const ref = { bpmnId: collection, bpmnName: null, kind: 'task' } as const;
+      return this.#wrap(
+        spec,
+        mi.attrs['isSequential'] === 'true'
+          ? 'SequentialMultiInstanceTask'
+          : 'ParallelMultiInstanceTask',
+        {
+          description:
+            mi.attrs['isSequential'] === 'true'
+              ? 'Sequential MultiInstance'
+              : 'Parallel MultiInstance',
+          cardinality,
+          dataInput: cardinality === null ? ref : null,
+          dataOutput: ref,
+          inputItem: item,
+          outputItem: item,
+          condition: text('bpmn:completionCondition'),
+        },
+      );
+    }
+    if (cardinality === null && loopInput === null) {
+      this.fail(
+        'A multiinstance task must specify a cardinality or a loop input data reference',
+        node,
+      );
+    }
+    if (cardinality !== null && loopInput !== null) {
+      this.fail(
+        'A multiinstance task must specify exactly one of cardinality or loop input data reference',
+        node,
+      );
+    }
+    const ioRefs = [
+      ...(spec.ioSpecification?.dataInputs ?? []),
+      ...(spec.ioSpecification?.dataOutputs ?? []),
+    ];
+    const varRef = (name: string | null): DataRef | null => {
+      if (name === null) return null;
+      const io = ioRefs.find((r) => r.bpmnName === name || r.bpmnId === name);
+      if (io) return io;
+      return { bpmnId: name, bpmnName: null, kind: 'task' };
+    };
+    const item = (tag: string): DataRef | null => {
+      const e = childOf(mi, tag);
+      if (!e) return null;
+      return { bpmnId: e.attrs['id'] ?? '', bpmnName: e.attrs['name'] ?? null, kind: 'task' };
+    };
+    const sequential = mi.attrs['isSequential'] === 'true';
+    return this.#wrap(
+      spec,
+      sequential ? 'SequentialMultiInstanceTask' : 'ParallelMultiInstanceTask',
+      {
+        description: sequential ? 'Sequential MultiInstance' : 'Parallel MultiInstance',
+        cardinality,
+        dataInput: varRef(loopInput),
+        dataOutput: varRef(text('bpmn:loopDataOutputRef')),
+        inputItem: item('bpmn:inputDataItem'),
+        outputItem: item('bpmn:outputDataItem'),
+        condition: text('bpmn:completionCondition'),
+      },
+    );
+  }
+}
