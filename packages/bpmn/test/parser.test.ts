@@ -36,6 +36,32 @@ describe('BpmnParser', () => {
     expect(error.location.elementId).toBe('complex');
   });
 
+  it.each(['linkEventDefinition', 'compensateEventDefinition'])(
+    'rejects an event with a %s instead of running it as a none event',
+    (definition) => {
+      const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:intermediateThrowEvent id="throw">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:${definition} id="def"/>
+    </bpmn:intermediateThrowEvent>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="throw"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="throw" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+      const parser = new BpmnParser();
+      parser.addBpmnXml(xml, 'events.bpmn');
+      const error = failure(() => parser.getSpec('p'));
+      expect(error.message).toMatch(
+        new RegExp(`Unsupported event definition 'bpmn:${definition}'`),
+      );
+      expect(error.location).toMatchObject({ file: 'events.bpmn', line: 7 });
+    },
+  );
+
   it('reports an unknown process with the known ones', () => {
     const error = failure(() => parserFor('engine-basic.bpmn').getSpec('nope'));
     expect(error.message).toMatch(/Did you mean one of the following: main/);

@@ -8,7 +8,7 @@ import type {
   ProcessInfo,
 } from '../specs.js';
 import { childOf, childrenOf, descendants, parseXmlTree, type XmlElement } from './dom.js';
-import { readBpmnXml } from './read-xml.js';
+import { readBpmnXml, type XmlWarning } from './read-xml.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** A spec while it is being built. */
@@ -49,7 +49,10 @@ export interface ElementParser {
 
 /** Options of a {@link BpmnParser}. */
 export interface BpmnParserOptions {
-  /** Check each file with the moddle reader (unknown elements, duplicate ids, …); default true. */
+  /**
+   * Check each file with the moddle reader (duplicate ids; unknown elements and attributes,
+   * invalid ids and dangling references become {@link BpmnParser.warnings}); default true.
+   */
   readonly validate?: boolean;
   /** Element parsers by normalised tag (`bpmn:userTask`), replacing the defaults. */
   readonly parsers?: Readonly<Record<string, ElementParser>>;
@@ -238,6 +241,42 @@ const EVENT_DEFINITION_TAGS = [
   'conditionalEventDefinition',
 ];
 
+/** Local names of the BPMN flow nodes a process or sub-process may contain. */
+const FLOW_NODE_LOCALS: ReadonlySet<string> = new Set([
+  'task',
+  'userTask',
+  'manualTask',
+  'scriptTask',
+  'serviceTask',
+  'businessRuleTask',
+  'sendTask',
+  'receiveTask',
+  'startEvent',
+  'endEvent',
+  'intermediateCatchEvent',
+  'intermediateThrowEvent',
+  'boundaryEvent',
+  'implicitThrowEvent',
+  'eventBasedGateway',
+  'exclusiveGateway',
+  'inclusiveGateway',
+  'parallelGateway',
+  'complexGateway',
+  'subProcess',
+  'adHocSubProcess',
+  'transaction',
+  'callActivity',
+  'callChoreography',
+  'choreographyTask',
+  'subChoreography',
+]);
+const PROCESS_LOCALS: ReadonlySet<string> = new Set([
+  'process',
+  'subProcess',
+  'adHocSubProcess',
+  'transaction',
+]);
+
 /**
  * Parses BPMN files into process specs (SpiffWorkflow's `BpmnParser`). Files are added as XML
  * text; call activities are resolved across every loaded file.
@@ -258,6 +297,7 @@ export class BpmnParser {
   readonly #byId = new Map<string, { node: XmlElement; file: LoadedFile }>();
   readonly #specs = new Map<string, WorkflowSpec>();
   readonly #files: LoadedFile[] = [];
+  readonly #warnings: XmlWarning[] = [];
 
   constructor(options: BpmnParserOptions = {}) {
     this.#options = options;
@@ -271,12 +311,26 @@ export class BpmnParser {
   }
 
   /**
-   * Adds one BPMN file's text.
-   * @throws {@link ValidationError} when the file cannot be read or is not valid BPMN
+   * What the loaded files do that the parser tolerates (vendor elements and attributes, HTML in
+   * documentation, ids that are not valid `xs:ID`s, references to missing ids), each with its
+   * file, element id and line, in load order. Empty when `validate` is false.
+   */
+  get warnings(): readonly XmlWarning[] {
+    return this.#warnings;
+  }
+
+  /**
+   * Adds one BPMN file's text. Problems that do not affect execution are recorded in
+   * {@link BpmnParser.warnings}.
+   * @throws {@link ValidationError} when the file is not well-formed XML, has a DTD, uses an id
+   *   twice or is not a BPMN `definitions` document
    */
   addBpmnXml(text: string, file?: string): void {
     const xml = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    if (this.#options.validate ?? true) readBpmnXml(xml, file === undefined ? {} : { file });
+    const warnings =
+      (this.#options.validate ?? true)
+        ? readBpmnXml(xml, file === undefined ? {} : { file }).warnings
+        : [];
     const root = parseXmlTree(xml, file);
     if (root.tag !== 'bpmn:definitions') {
       throw new ValidationError(`Expected bpmn:definitions, found ${root.tag}`, { file });
@@ -291,6 +345,7 @@ export class BpmnParser {
     }
     const loaded: LoadedFile = { file, root, positions };
     this.#files.push(loaded);
+    this.#warnings.push(...warnings);
     for (const e of [root, ...descendants(root)]) {
       const id = e.attrs['id'];
       if (id !== undefined && !this.#byId.has(id)) this.#byId.set(id, { node: e, file: loaded });
@@ -334,6 +389,48 @@ export class BpmnParser {
         this.#addProcess(child, file, subLanes);
       }
     }
+  }
+
+  /**
+   * The elements of every loaded process (executable or not) that the engine cannot execute:
+   * flow nodes without an element parser (`complexGateway`, `adHocSubProcess`, …) and event
+   * definitions it does not implement (`linkEventDefinition`, `compensateEventDefinition`,
+   * `eventDefinitionRef`), each with its tag, id (the event's when the definition has none), file
+   * and line. An inventory, not an error: building an executable process that uses one of them
+   * fails in {@link BpmnParser.getSpec}.
+   */
+  unsupportedElements(): XmlWarning[] {
+    const out: XmlWarning[] = [];
+    for (const loaded of this.#files) {
+      for (const e of descendants(loaded.root)) {
+        const parent = e.parent;
+        if (!e.tag.startsWith('bpmn:') || parent === undefined) continue;
+        let message: string | undefined;
+        if (
+          FLOW_NODE_LOCALS.has(e.local) &&
+          PROCESS_LOCALS.has(parent.local) &&
+          this.#parsers[e.tag] === undefined
+        ) {
+          message = `There is no support implemented for this task type: '${e.local}'`;
+        } else if (
+          parent.local.endsWith('Event') &&
+          (e.local === 'eventDefinitionRef' ||
+            (e.local.endsWith('EventDefinition') && !EVENT_DEFINITION_TAGS.includes(e.local)))
+        ) {
+          message = `Unsupported event definition '${e.local}'`;
+        }
+        if (message === undefined) continue;
+        const elementId = e.attrs['id'] ?? parent.attrs['id'];
+        out.push({
+          message,
+          file: loaded.file,
+          ...(elementId === undefined ? {} : { elementId }),
+          tag: e.tag,
+          line: e.line,
+        });
+      }
+    }
+    return out;
   }
 
   /** Whether a loaded process is executable (`isExecutable` is not `false`). */
@@ -517,8 +614,12 @@ export class BpmnParser {
   parseEventDefinitions(ctx: ParseContext, node: XmlElement): EventDefinition {
     const defs: EventDefinition[] = [];
     for (const child of node.children) {
-      if (child.tag.startsWith('bpmn:') && EVENT_DEFINITION_TAGS.includes(child.local)) {
+      if (!child.tag.startsWith('bpmn:')) continue;
+      if (EVENT_DEFINITION_TAGS.includes(child.local)) {
         defs.push(this.#eventDefinition(ctx, node, child));
+      } else if (child.local.endsWith('EventDefinition') || child.local === 'eventDefinitionRef') {
+        // Never run an event we cannot honour as some other kind of event (e.g. a none event).
+        return ctx.fail(`Unsupported event definition '${child.tag}'`, child);
       }
     }
     const messageRef = node.attrs['messageRef'];

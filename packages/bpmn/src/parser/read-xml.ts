@@ -1,7 +1,7 @@
 import { BpmnModdle } from 'bpmn-moddle';
 import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { DmnModdle } from 'dmn-moddle';
-import { Reader, type ReaderContext } from 'moddle-xml';
+import { Reader, type ReaderContext, type RootHandler } from 'moddle-xml';
 import { ValidationError, type ValidationLocation } from '@spiff-ts/core';
 import { dmn15Package } from './dmn15-moddle.js';
 import { spiffworkflowPackage } from './spiff-moddle.js';
@@ -20,7 +20,11 @@ export interface ModdleElement {
   readonly [property: string]: unknown;
 }
 
-/** A problem that does not stop a file from loading, e.g. a reference to a missing id. */
+/**
+ * A problem that does not stop a file from loading: a reference to a missing id, an element or
+ * attribute the reader does not know (vendor extensions, HTML in documentation, an attribute on
+ * the wrong element), an id that is not a valid `xs:ID` but is unique.
+ */
 export interface XmlWarning extends ValidationLocation {
   readonly message: string;
 }
@@ -99,9 +103,13 @@ function dmnModdle(): unknown {
 /**
  * Reads a BPMN 2.0 file (with `camunda:` and `spiffworkflow:` extensions) into a moddle tree.
  *
- * Unknown elements or attributes in a namespace the reader knows (`bpmn:`, `bpmndi:`, `camunda:`,
- * `spiffworkflow:`, ...) are errors; elements from other namespaces are kept as generic elements.
- * References to ids that do not exist are only warnings: SpiffWorkflow loads such files.
+ * Lenient where execution is not at stake, as modelling tools' exports need (the BPMN MIWG
+ * corpus): unknown elements or attributes, even in a namespace the reader knows (`bpmn:`,
+ * `camunda:`, `spiffworkflow:`, ...), elements where the schema allows none (HTML inside
+ * `documentation`), ids that are not valid `xs:ID`s but are unique, and references to ids that do
+ * not exist are {@link XmlWarning}s naming file, element and line. Unknown elements are left out
+ * of the moddle tree (the spec builder reads its own tree); elements from unknown namespaces are
+ * kept as generic elements.
  *
  * @example
  * ```ts
@@ -109,12 +117,12 @@ function dmnModdle(): unknown {
  * const process = doc.elementsById.get('order');
  * ```
  * @throws {@link ValidationError} when the text is not well-formed XML, contains a DTD, is not
- *   a BPMN `definitions` document, or uses unknown elements or attributes of a known namespace
+ *   a BPMN `definitions` document, or uses an id twice
  */
 export function readBpmnXml(xml: string, options: ReadXmlOptions = {}): BpmnDocument {
   const text = stripBom(xml);
   const scan = scanXml(text, options.file);
-  const read = readModdle(bpmnModdle(), text, 'bpmn:Definitions', scan, options, undefined);
+  const read = readModdle(bpmnModdle(), text, 'bpmn:Definitions', scan, options, 'lenient');
   return { kind: 'bpmn', ...read };
 }
 
@@ -128,8 +136,13 @@ export function readBpmnXml(xml: string, options: ReadXmlOptions = {}): BpmnDocu
  * const doc = readDmnXml(text, { file: 'discount.dmn' });
  * doc.dmnVersion; // '1.3'
  * ```
- * @throws {@link ValidationError} as {@link readBpmnXml} does, and when the root element is not
- *   a `definitions` element of a known DMN namespace
+ * Stricter than {@link readBpmnXml}: unknown elements and attributes of the DMN namespace are
+ * errors (except the business context elements dmn-moddle has no types for, skipped with a
+ * warning), as are ids that are not valid `xs:ID`s.
+ *
+ * @throws {@link ValidationError} when the text is not well-formed XML, contains a DTD, uses an
+ *   id twice or unknown DMN elements or attributes, and when the root element is not a
+ *   `definitions` element of a known DMN namespace
  */
 export function readDmnXml(xml: string, options: ReadXmlOptions = {}): DmnDocument {
   const text = stripBom(xml);
@@ -170,13 +183,58 @@ function stripBom(xml: string): string {
 
 type RawWarning = ReaderContext['warnings'][number];
 
+/** What moddle-xml's parse context does with each element it creates (not in its typings). */
+interface ElementRegistry {
+  elementsById: Record<string, unknown>;
+  addElement(element: unknown): void;
+}
+
+// moddle-xml's own check of an id (a QName, http://www.w3.org/TR/REC-xml/#NT-NameChar).
+const MODDLE_ID = /^([a-z][\w-.]*:)?[a-z_][\w-.]*$/i;
+
+/**
+ * Makes moddle-xml keep elements whose unique id it would refuse as illegal (ids starting with a
+ * digit, or with spaces, as several modelling tools write them), recording those ids. Hooked in
+ * when `fromXML` hands the root handler its parse context, before anything is parsed.
+ */
+function acceptAnyUniqueId(rootHandler: RootHandler, illegal: string[]): void {
+  let stored: ReaderContext | undefined;
+  Object.defineProperty(rootHandler, 'context', {
+    configurable: true,
+    get: () => stored,
+    set: (context: ReaderContext) => {
+      stored = context;
+      const registry = context as unknown as ElementRegistry;
+      const addElement = registry.addElement.bind(registry);
+      registry.addElement = (element: unknown): void => {
+        const described = element as {
+          $descriptor?: { idProperty?: { name: string } };
+          get(name: string): unknown;
+        };
+        const idProperty = described.$descriptor?.idProperty;
+        const id = idProperty === undefined ? undefined : described.get(idProperty.name);
+        if (typeof id === 'string' && id !== '' && !MODDLE_ID.test(id)) {
+          if (registry.elementsById[id] !== undefined) throw new Error(`duplicate ID <${id}>`);
+          registry.elementsById[id] = element;
+          illegal.push(id);
+          return;
+        }
+        addElement(element);
+      };
+    },
+  });
+}
+
+/** `lenient`: the BPMN reader's leniency; otherwise the patterns of problems to skip. */
+type Tolerance = 'lenient' | RegExp | undefined;
+
 function readModdle(
   model: unknown,
   xml: string,
   rootType: string,
   scan: XmlScan,
   options: ReadXmlOptions,
-  tolerated: RegExp | undefined,
+  tolerated: Tolerance,
 ): ModelDocument {
   const file = options.file;
   // moddle-xml's fromXML parses synchronously inside the Promise executor and only hands the
@@ -185,6 +243,8 @@ function readModdle(
   // `lax: true` turns parse errors into warnings, which are classified below.
   const reader = new Reader({ model, lax: true });
   const rootHandler = reader.handler(rootType);
+  const illegalIds: string[] = [];
+  if (tolerated === 'lenient') acceptAnyUniqueId(rootHandler, illegalIds);
   reader.fromXML(xml, rootHandler).catch(() => undefined); // outcome already read synchronously
   const context = rootHandler.context;
   const root = rootHandler.element as ModdleElement | undefined;
@@ -193,6 +253,15 @@ function readModdle(
   const lines = scan.lines;
   const fatal: ValidationError[] = [];
   const warnings: XmlWarning[] = [];
+  for (const id of illegalIds) {
+    const line = lines.get(id);
+    warnings.push({
+      message: `Id <${id}> is not a valid xs:ID (it is unique, so it is kept)`,
+      file,
+      elementId: id,
+      ...(line === undefined ? {} : { line }),
+    });
+  }
   for (const raw of context.warnings) {
     const problem = classify(raw, scan, file, tolerated);
     if (problem.fatal) fatal.push(new ValidationError(problem.message, problem.location));
@@ -224,19 +293,25 @@ interface Classified {
 
 const UNPARSABLE = /^unparsable content (<[^>]*>) ?detected\s+line: (\d+)\s+column: (\d+)/;
 
+// What the BPMN reader skips with a warning: elements it has no type for, or that are not allowed
+// where they are (HTML in documentation, vendor elements inside typed elements, an `xsi:type`
+// it does not know). None of them is something the engine executes.
+const LENIENT_SKIPS = /^(unknown type|unrecognized element) </;
+
 function classify(
   raw: RawWarning,
   scan: XmlScan,
   file: string | undefined,
-  tolerated: RegExp | undefined,
+  tolerated: Tolerance,
 ): Classified {
+  const lenient = tolerated === 'lenient';
   const unparsable = UNPARSABLE.exec(raw.message);
   if (unparsable !== null) {
     const [, tag = '', line0 = '0', column0 = '0'] = unparsable;
     const nested = raw.error?.message ?? raw.message;
     const duplicate = /^duplicate ID <(.*)>$/.exec(nested);
     const elementId = duplicate?.[1] ?? scan.owners.get(`${line0}:${column0}`);
-    const skipped = tolerated?.test(nested) === true;
+    const skipped = lenient ? LENIENT_SKIPS.test(nested) : tolerated?.test(nested) === true;
     return {
       fatal: !skipped,
       message: skipped ? `Skipped ${tag}: ${nested}` : `Cannot read ${tag}: ${nested}`,
@@ -257,7 +332,9 @@ function classify(
     ...(line === undefined ? {} : { line }),
   };
   if (raw.message.startsWith('unknown attribute')) {
-    return { fatal: true, message: capitalize(raw.message), location };
+    // Vendor attributes and attributes on the wrong element (`completionQuantity` on a global
+    // task) change nothing the engine reads: kept in `$attrs`, reported.
+    return { fatal: !lenient, message: capitalize(raw.message), location };
   }
   // SpiffWorkflow loads files with dangling references (lane flowNodeRefs, stale data inputs, ...)
   // and files declaring an encoding other than UTF-8, so these stay warnings.
