@@ -120,6 +120,25 @@ export function processInfo(spec: WorkflowSpec): ProcessInfo {
 }
 
 /** Typenames of specs that wait for an event. */
+/**
+ * The kind of event each event definition type stands for, as SpiffWorkflow names it in the
+ * descriptions of event specs (`Message`, `Timer`, …).
+ */
+export const EVENT_KINDS: Readonly<Record<string, string>> = {
+  NoneEventDefinition: 'Default',
+  MessageEventDefinition: 'Message',
+  SignalEventDefinition: 'Signal',
+  ErrorEventDefinition: 'Error',
+  EscalationEventDefinition: 'Escalation',
+  TimeDateEventDefinition: 'Timer',
+  DurationTimerEventDefinition: 'Timer',
+  CycleTimerEventDefinition: 'Timer',
+  TerminateEventDefinition: 'Terminate',
+  CancelEventDefinition: 'Cancel',
+  ConditionalEventDefinition: 'Conditional',
+  MultipleEventDefinition: 'Multiple',
+};
+
 export const CATCHING_TYPES: ReadonlySet<string> = new Set([
   'StartEvent',
   'IntermediateCatchEvent',

@@ -6,6 +6,7 @@ import {
   type WorkflowSpec,
 } from '@spiff-ts/core';
 import {
+  EVENT_KINDS,
   processInfo,
   type BpmnSpec,
   type CorrelationProperty,
@@ -342,21 +343,6 @@ export function fromSpiffWorkflowJson(doc: JsonObject, flavor: Flavor = 'bpmn'):
 
 // --- writing ------------------------------------------------------------------------------------
 
-const EVENT_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  NoneEventDefinition: 'Default',
-  MessageEventDefinition: 'Message',
-  SignalEventDefinition: 'Signal',
-  ErrorEventDefinition: 'Error',
-  EscalationEventDefinition: 'Escalation',
-  TimeDateEventDefinition: 'Timer',
-  DurationTimerEventDefinition: 'Timer',
-  CycleTimerEventDefinition: 'Timer',
-  TerminateEventDefinition: 'Terminate',
-  CancelEventDefinition: 'Cancel',
-  ConditionalEventDefinition: 'Conditional',
-  MultipleEventDefinition: 'Multiple',
-};
-
 function refOut(ref: DataRef | null | undefined): Json {
   if (!ref) return null;
   const typename =
@@ -375,7 +361,7 @@ function correlationsOut(props: readonly CorrelationProperty[] | undefined): Jso
 function eventDefinitionOut(def: EventDefinition): JsonObject {
   const flavored = def.flavor !== undefined && def.typename !== 'SignalEventDefinition';
   const out: JsonObject = {
-    description: flavored ? null : (EVENT_DESCRIPTIONS[def.typename] ?? null),
+    description: flavored ? null : (EVENT_KINDS[def.typename] ?? null),
     name: def.name,
   };
   switch (def.typename) {

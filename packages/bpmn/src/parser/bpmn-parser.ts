@@ -1,11 +1,12 @@
 import { ValidationError, WorkflowSpec, baseSpecFields } from '@spiff-ts/core';
-import type {
-  BpmnConditionalOutput,
-  BpmnSpec,
-  CorrelationProperty,
-  DataRef,
-  EventDefinition,
-  ProcessInfo,
+import {
+  EVENT_KINDS,
+  type BpmnConditionalOutput,
+  type BpmnSpec,
+  type CorrelationProperty,
+  type DataRef,
+  type EventDefinition,
+  type ProcessInfo,
 } from '../specs.js';
 import { childOf, childrenOf, descendants, parseXmlTree, type XmlElement } from './dom.js';
 import { readBpmnXml, type XmlWarning } from './read-xml.js';
@@ -277,6 +278,26 @@ const PROCESS_LOCALS: ReadonlySet<string> = new Set([
   'transaction',
 ]);
 
+/** A spec draft of `typename` with every BPMN field at its default, then `extra`. */
+function specDraft(typename: string, name: string, extra: Partial<SpecDraft> = {}): SpecDraft {
+  return {
+    ...baseSpecFields(name),
+    description: 'BPMN Task',
+    typename,
+    inputs: [],
+    outputs: [],
+    bpmnId: null,
+    bpmnName: null,
+    lane: null,
+    documentation: null,
+    dataInputAssociations: [],
+    dataOutputAssociations: [],
+    ioSpecification: null,
+    extensions: {},
+    ...extra,
+  };
+}
+
 /**
  * Parses BPMN files into process specs (SpiffWorkflow's `BpmnParser`). Files are added as XML
  * text; call activities are resolved across every loaded file.
@@ -539,35 +560,19 @@ export class BpmnParser {
   } {
     const { processes } = this.getCollaboration(id);
     const subprocessSpecs = new Map<string, WorkflowSpec>();
-    const draft = (typename: string, name: string, extra: Partial<SpecDraft> = {}): SpecDraft => ({
-      ...baseSpecFields(name),
-      description: 'BPMN Task',
-      typename,
-      inputs: [],
-      outputs: [],
-      bpmnId: null,
-      bpmnName: null,
-      lane: null,
-      documentation: null,
-      dataInputAssociations: [],
-      dataOutputAssociations: [],
-      ioSpecification: null,
-      extensions: {},
-      ...extra,
-    });
     const triggers: string[] = [];
-    const start = draft('BpmnStartTask', 'Start', {
+    const start = specDraft('BpmnStartTask', 'Start', {
       process: { bpmnId: id, dataObjects: [], ioSpecification: null, correlationKeys: {} },
     });
-    const endJoin = draft('_EndJoin', `${id}.EndJoin`);
-    const end = draft('SimpleBpmnTask', 'End');
+    const endJoin = specDraft('_EndJoin', `${id}.EndJoin`);
+    const end = specDraft('SimpleBpmnTask', 'End');
     connect(endJoin, end);
     const participants: SpecDraft[] = [];
     for (const processId of processes) {
       const sub = this.getSpec(processId);
       subprocessSpecs.set(processId, sub);
       for (const [k, v] of this.getSubprocessSpecs(processId)) subprocessSpecs.set(k, v);
-      const participant = draft('CallActivity', processId, {
+      const participant = specDraft('CallActivity', processId, {
         bpmnId: processId,
         spec: processId,
         description: 'BPMN Task',
@@ -879,20 +884,6 @@ const ELEMENT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   SendTask: 'Send Task',
   ReceiveTask: 'Receive Task',
 };
-const EVENT_KINDS: Readonly<Record<string, string>> = {
-  NoneEventDefinition: 'Default',
-  MessageEventDefinition: 'Message',
-  SignalEventDefinition: 'Signal',
-  ErrorEventDefinition: 'Error',
-  EscalationEventDefinition: 'Escalation',
-  TimeDateEventDefinition: 'Timer',
-  DurationTimerEventDefinition: 'Timer',
-  CycleTimerEventDefinition: 'Timer',
-  TerminateEventDefinition: 'Terminate',
-  CancelEventDefinition: 'Cancel',
-  ConditionalEventDefinition: 'Conditional',
-  MultipleEventDefinition: 'Multiple',
-};
 
 /** The description SpiffWorkflow gives a spec ("User Task", "Interrupting Timer Boundary Event"). */
 function describe(spec: SpecDraft): string {
@@ -1060,22 +1051,7 @@ class ProcessBuilder implements ParseContext {
   }
 
   #internal(typename: string, name: string, extra: Partial<SpecDraft> = {}): SpecDraft {
-    const spec: SpecDraft = {
-      ...baseSpecFields(name),
-      description: 'BPMN Task',
-      typename,
-      inputs: [],
-      outputs: [],
-      bpmnId: null,
-      bpmnName: null,
-      lane: null,
-      documentation: null,
-      dataInputAssociations: [],
-      dataOutputAssociations: [],
-      ioSpecification: null,
-      extensions: {},
-      ...extra,
-    };
+    const spec = specDraft(typename, name, extra);
     this.#add(spec);
     return spec;
   }
