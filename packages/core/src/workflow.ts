@@ -360,13 +360,17 @@ export class Workflow implements DataScope {
 
   /**
    * Drops everything below the task and makes it runnable again, with `data` or a copy of its
-   * parent's. Unlike SpiffWorkflow, a completed workflow becomes uncompleted again.
+   * parent's. Unlike SpiffWorkflow, a completed workflow (and every workflow running it as a
+   * sub-workflow) becomes uncompleted again.
    * @returns the removed tasks.
    */
   resetFromTaskId(id: string, data?: DataObject): Task[] {
     const task = this.getTaskFromId(id);
     task.workflow.lastTask = task.parent;
-    task.workflow.#completed = false;
+    // The workflows running this one are not completed either while the task is redone.
+    for (let wf: Workflow | undefined = task.workflow; wf; wf = wf.outerTask?.workflow) {
+      wf.#completed = false;
+    }
     return task.resetBranch(data);
   }
 

@@ -366,6 +366,82 @@ export function forgetJoinInstances(workflow: Workflow): void {
 
 const alive = (t: Task) => t.workflow.tasks.get(t.id) === t;
 
+/** The instances of multi-input parallel and inclusive gateways in a workflow family. */
+export function joinInstancesIn(workflows: readonly Workflow[]): Task[] {
+  const out: Task[] = [];
+  for (const wf of workflows) {
+    for (const t of wf.tasks.values()) {
+      const spec = t.taskSpec as BpmnSpec;
+      if (
+        (spec.typename === 'ParallelGateway' || spec.typename === 'InclusiveGateway') &&
+        spec.inputs.length > 1
+      ) {
+        out.push(t);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * After a reset removed tasks, withdraws the tokens they had brought to joins. The instances of
+ * one join in one workflow form rounds (in the order they finished: cancelled instances whose
+ * tokens the next one took over, closed by the instance that fired); a round that lost an
+ * instance is undone: its holder (the instance that fired, or that still waits) waits again and
+ * what came out of it is removed, or, when the holder itself was removed, the latest surviving
+ * instance waits with the tokens of the others. Repeats for joins in what was removed.
+ * SpiffWorkflow only removes the reset task's descendants, so work after a join that fired in
+ * another branch stays active.
+ */
+export function withdrawJoinTokens(before: readonly Task[]): void {
+  if (before.every(alive)) return;
+  const bySpec = new Map<Workflow, Map<TaskSpecData, Task[]>>();
+  for (const t of before) {
+    const specs = bySpec.get(t.workflow) ?? new Map<TaskSpecData, Task[]>();
+    bySpec.set(t.workflow, specs);
+    specs.set(t.taskSpec, [...(specs.get(t.taskSpec) ?? []), t]);
+  }
+  // Rounds are taken before anything changes (a change of state moves lastStateChange).
+  const rounds: Task[][] = [];
+  for (const specs of bySpec.values()) {
+    for (const instances of specs.values()) {
+      instances.sort((a, b) => a.lastStateChange - b.lastStateChange);
+      let current: Task[] = [];
+      for (const t of instances) {
+        current.push(t);
+        if (t.state === TaskState.COMPLETED) {
+          rounds.push(current);
+          current = [];
+        }
+      }
+      if (current.length > 0) rounds.push(current);
+    }
+  }
+  // Each change puts a task of a round in WAITING for good, so this ends; a withdrawal removes
+  // tasks, which may break further rounds.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const round of rounds) {
+      if (round.every(alive)) continue;
+      const latest = [...round].reverse();
+      const holder = latest.find((t) => t.state !== TaskState.CANCELLED);
+      if (holder && alive(holder)) {
+        if (holder.state !== TaskState.WAITING) {
+          holder.dropChildren(true);
+          holder.setState(TaskState.WAITING);
+          changed = true;
+        }
+      } else {
+        const survivor = latest.find(alive);
+        if (survivor?.state === TaskState.CANCELLED) {
+          survivor.setState(TaskState.WAITING);
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
 /** The unfinished instances of a task's spec (the task itself included). */
 function activeInstances(task: Task): Task[] {
   const entry = instancesOf(task);
@@ -816,6 +892,8 @@ const endEventLayer: Layer = {
     next();
     const def = task.taskSpec.eventDefinition;
     if (def?.typename === 'TerminateEventDefinition') {
+      // SpiffWorkflow's EndEvent: the terminating task's data becomes the workflow data.
+      Object.assign(task.workflow.data, cloneData(task.peekData()));
       task.workflow.cancel(true);
     } else if (def?.typename === 'CancelEventDefinition') {
       task.workflow.cancel();
@@ -823,8 +901,44 @@ const endEventLayer: Layer = {
   },
 };
 
+/** Event types a non-interrupting boundary event is re-armed for after it fires. */
+const REARMED_TYPES = new Set([
+  'MessageEventDefinition',
+  'SignalEventDefinition',
+  'EscalationEventDefinition',
+]);
+
+function rearms(def: EventDefinition | undefined): boolean {
+  if (def === undefined) return false;
+  if (def.typename === 'MultipleEventDefinition') {
+    const defs = def.eventDefinitions ?? [];
+    return defs.length > 0 && defs.every((d) => REARMED_TYPES.has(d.typename));
+  }
+  return REARMED_TYPES.has(def.typename);
+}
+
 const boundaryEventLayer: Layer = {
   // Boundary events are created WAITING by their split; otherwise they behave as catching events.
+  onReady(task, next) {
+    // A non-interrupting boundary event stays armed while its activity is active (BPMN 2.0,
+    // BoundaryEvent.cancelActivity): when it fires, a fresh instance waits next to it. The
+    // reference arms it once per activation. Timers are not re-armed (a date or duration fires
+    // once; cycles add their own branches), nor conditions (they would fire again at once).
+    const split = task.parent;
+    if (
+      !task.taskSpec.cancelActivity &&
+      rearms(task.taskSpec.eventDefinition) &&
+      split?.taskSpec.typename === 'BoundaryEventSplit'
+    ) {
+      const main = split.children.find((c) => c.taskSpec.typename !== 'BoundaryEvent');
+      if (main !== undefined && !main.hasState(TaskStateMask.FINISHED)) {
+        const again = split.addChild(task.taskSpec, TaskState.WAITING);
+        again.triggered = true;
+        again.predict(TaskState.WAITING | TaskState.FUTURE | TaskStateMask.PREDICTED);
+      }
+    }
+    next();
+  },
 };
 
 const eventBasedGatewayLayer: Layer = {

@@ -19,7 +19,13 @@ import {
   type CorrelationProperty,
   type EventDefinition,
 } from '../specs.js';
-import { bpmnLayers, forgetJoinInstances, trackTask } from './layers.js';
+import {
+  bpmnLayers,
+  forgetJoinInstances,
+  joinInstancesIn,
+  trackTask,
+  withdrawJoinTokens,
+} from './layers.js';
 import { PythonScriptEngine, toData } from './script-engine.js';
 
 /** An event thrown inside a workflow or sent to it from outside. */
@@ -280,6 +286,10 @@ export class BpmnWorkflow extends Workflow {
       tasks = this.waitingTasks().filter((t) => t.workflow === target && catches(t, event));
       if (tasks.length === 0) {
         event.target = target.outerTask?.workflow;
+        // A terminate end event ends its own (sub)process: it is handled inside the workflow
+        // and never reaches the host as an outgoing event (SpiffWorkflow queues it).
+        if (event.target === undefined && event.definition.typename === 'TerminateEventDefinition')
+          return 0;
         return this.#catch(event, internal);
       }
     } else {
@@ -287,7 +297,7 @@ export class BpmnWorkflow extends Workflow {
       tasks = this.waitingTasks().filter((t) => catches(t, event));
       if (tasks.length === 0 && internal) this.bpmnEvents.push(event);
     }
-    for (const task of tasks) {
+    for (const task of oneInterruptPerActivity(tasks, event)) {
       catchEvent(task, event);
       task.update();
     }
@@ -343,7 +353,9 @@ export class BpmnWorkflow extends Workflow {
    */
   override resetFromTaskId(id: string, data?: DataObject): Task[] {
     const task = this.getTaskFromId(id);
-    for (const wf of [this, ...this.allSubprocesses()]) forgetJoinInstances(wf);
+    const family = [this, ...this.allSubprocesses()];
+    for (const wf of family) forgetJoinInstances(wf);
+    const joins = joinInstancesIn(family);
     let removed: Task[];
     const split = task.parent;
     if (split?.taskSpec.typename === 'BoundaryEventSplit') {
@@ -363,13 +375,42 @@ export class BpmnWorkflow extends Workflow {
         if (child !== task.workflow.taskTree) (child as unknown as { remove(): void }).remove();
       }
       outer.setState(TaskState.STARTED);
+      outer.predict(TaskStateMask.PREDICTED | TaskState.FUTURE | TaskState.STARTED);
       outer.workflow.lastTask = outer;
       for (let t: Task | undefined = outer.workflow.outerTask; t; t = t.workflow.outerTask) {
         t.setState(TaskState.STARTED);
       }
     }
+    withdrawJoinTokens(joins);
+    for (const wf of family) forgetJoinInstances(wf);
     return removed;
   }
+}
+
+/**
+ * Of the boundary events of one activity that would catch an event, only one fires when any of
+ * them is interrupting: it cancels the activity, and with it the others. One whose definition
+ * names the thrown code is preferred over a catch-all (the reference fires every match).
+ */
+function oneInterruptPerActivity(tasks: Task<BpmnSpec>[], event: BpmnEvent): Task<BpmnSpec>[] {
+  const bySplit = new Map<Task, Task<BpmnSpec>[]>();
+  for (const t of tasks) {
+    const split = t.parent;
+    if (t.taskSpec.typename !== 'BoundaryEvent' || split === undefined) continue;
+    bySplit.set(split, [...(bySplit.get(split) ?? []), t]);
+  }
+  const dropped = new Set<Task>();
+  for (const group of bySplit.values()) {
+    const interrupting = group.filter((t) => t.taskSpec.cancelActivity);
+    if (group.length < 2 || interrupting.length === 0) continue;
+    const code = event.definition.code;
+    const chosen =
+      interrupting.find(
+        (t) => code !== undefined && code !== null && t.taskSpec.eventDefinition?.code === code,
+      ) ?? (interrupting[0] as Task<BpmnSpec>);
+    for (const t of group) if (t !== chosen) dropped.add(t);
+  }
+  return dropped.size === 0 ? tasks : tasks.filter((t) => !dropped.has(t));
 }
 
 function mergePayload(task: Task, _definition: EventDefinition, payload: unknown): void {
@@ -453,7 +494,13 @@ export function catchEvent(task: Task<BpmnSpec>, event: BpmnEvent): void {
       'EscalationEventDefinition',
     ].includes(thrown.typename)
   ) {
-    task.internalData[`payload:${thrown.name ?? ''}`] =
+    // Stored under the name of the catching definition that matched (a catch-all error or
+    // escalation boundary event has a name of its own), where the run delivers it from.
+    const matched =
+      def.typename === 'MultipleEventDefinition'
+        ? (def.eventDefinitions ?? []).find((d) => definitionMatches(d, thrown))
+        : def;
+    task.internalData[`payload:${matched?.name ?? thrown.name ?? ''}`] =
       event.payload === undefined ? null : event.payload;
   }
   if (thrown.typename === 'MessageEventDefinition' && event.payload !== undefined) {

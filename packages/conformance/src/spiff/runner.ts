@@ -35,6 +35,7 @@ import { businessRuleTasks, decideForScenario, DmnEngine } from '@spiff-ts/dmn';
 import { executeHostCode, type PyValue } from '@spiff-ts/python';
 import { CorpusMissingError, type CorpusReport } from '../report.js';
 import { compareObservation, formatDifference } from './compare.js';
+import { correctedScenario, DIVERGENT_CORRECTIONS } from './divergent.js';
 import {
   DEFAULT_START_TIME,
   parseScenario,
@@ -771,7 +772,12 @@ export interface SpiffRun {
     readonly file: string;
     readonly failure: string | undefined;
   }[];
-  readonly divergent: readonly { readonly id: string; readonly failure: string | undefined }[];
+  readonly divergent: readonly {
+    readonly id: string;
+    readonly failure: string | undefined;
+    /** Non-DMN scenarios: the first difference from what `divergence.correct` says. */
+    readonly corrected?: string | undefined;
+  }[];
 }
 
 /** Replays `scenarios/*.json` (and `divergent/*.json`) under `root`. */
@@ -809,7 +815,18 @@ export async function runSpiffCorpus(root: string): Promise<SpiffRun> {
       } catch (error) {
         failure = `crashed: ${String(error)}`;
       }
-      divergent.push({ id: scenario.id, failure });
+      const name = file.slice(0, -'.json'.length);
+      if (Object.hasOwn(DIVERGENT_CORRECTIONS, name)) {
+        let corrected: string | undefined;
+        try {
+          corrected = await runScenario(correctedScenario(scenario, name), root);
+        } catch (error) {
+          corrected = `crashed: ${String(error)}`;
+        }
+        divergent.push({ id: scenario.id, failure, corrected });
+      } else {
+        divergent.push({ id: scenario.id, failure });
+      }
     }
   }
   return { results, divergent };
@@ -820,10 +837,12 @@ export async function runSpiff(root: string): Promise<CorpusReport> {
   const run = await runSpiffCorpus(root);
   const lines = run.results.filter((r) => r.failure !== undefined).map((r) => r.failure as string);
   const passed = run.results.length - lines.length;
+  const corrected = run.divergent.filter((d) => Object.hasOwn(d, 'corrected'));
   const summary =
     run.divergent.length > 0
       ? [
           `divergent (information only): ${run.divergent.filter((d) => d.failure === undefined).length} of ${run.divergent.length} still match the reference's recorded behaviour`,
+          `divergent, as corrected (non-DMN): ${corrected.filter((d) => d.corrected === undefined).length} of ${corrected.length} behave as divergence.correct says`,
         ]
       : [];
   return { passed, failed: lines.length, lines, summary };
