@@ -124,25 +124,31 @@ function runScript(task: Task, script: string, where: string): void {
   }
 }
 
+/**
+ * Narrows a task's data to the variables of its IO specification (every one must be there).
+ * @throws {@link WorkflowDataError} naming the first missing variable
+ */
+function keepOnly(task: BTask, vars: readonly { readonly bpmnId: string }[], kind: string): void {
+  const data: DataObject = {};
+  for (const v of vars) {
+    if (!Object.hasOwn(task.peekData(), v.bpmnId)) {
+      throw new WorkflowDataError(`Missing data ${kind} '${v.bpmnId}'`, task.id, task.trace(), {
+        specName: task.taskSpec.name,
+      });
+    }
+    data[v.bpmnId] = task.getData(v.bpmnId);
+  }
+  task.data = data;
+}
+
 /** Behaviour shared by every BPMN task spec (SpiffWorkflow's `BpmnTaskSpec` + spiff scripts). */
 export const bpmnTaskLayer: Layer = {
   update(task, next) {
     const ready = next();
     const spec = task.taskSpec;
     for (const ref of spec.dataInputAssociations) task.data[ref.bpmnId] = readRef(task, ref);
-    const io = spec.ioSpecification;
-    if (io && io.dataInputs.length > 0) {
-      const data: DataObject = {};
-      for (const v of io.dataInputs) {
-        if (!Object.hasOwn(task.peekData(), v.bpmnId)) {
-          throw new WorkflowDataError(`Missing data input '${v.bpmnId}'`, task.id, task.trace(), {
-            specName: spec.name,
-          });
-        }
-        data[v.bpmnId] = task.getData(v.bpmnId);
-      }
-      task.data = data;
-    }
+    const inputs = spec.ioSpecification?.dataInputs ?? [];
+    if (inputs.length > 0) keepOnly(task, inputs, 'input');
     const pre = spec.extensions['preScript'];
     if (typeof pre === 'string' && pre !== '') runScript(task, pre, 'Pre-Script');
     return ready;
@@ -151,19 +157,8 @@ export const bpmnTaskLayer: Layer = {
     const spec = task.taskSpec;
     const post = spec.extensions['postScript'];
     if (typeof post === 'string' && post !== '') runScript(task, post, 'Post-Script');
-    const io = spec.ioSpecification;
-    if (io && io.dataOutputs.length > 0) {
-      const data: DataObject = {};
-      for (const v of io.dataOutputs) {
-        if (!Object.hasOwn(task.peekData(), v.bpmnId)) {
-          throw new WorkflowDataError(`Missing data ouput '${v.bpmnId}'`, task.id, task.trace(), {
-            specName: spec.name,
-          });
-        }
-        data[v.bpmnId] = task.getData(v.bpmnId);
-      }
-      task.data = data;
-    }
+    const outputs = spec.ioSpecification?.dataOutputs ?? [];
+    if (outputs.length > 0) keepOnly(task, outputs, 'output');
     for (const ref of spec.dataOutputAssociations) writeRef(task, ref);
     for (const ref of spec.dataInputAssociations) delete task.data[ref.bpmnId];
     next();
