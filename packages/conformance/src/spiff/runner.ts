@@ -31,7 +31,7 @@ import {
   type Task,
   type Workflow,
 } from '@spiff-ts/core';
-import { businessRuleTasks, decideForScenario, DmnEngine } from '@spiff-ts/dmn';
+import { businessRuleTasks, decideForScenario, DmnEngine, loadForScenario } from '@spiff-ts/dmn';
 import { executeHostCode, type PyValue } from '@spiff-ts/python';
 import { CorpusMissingError, type CorpusReport } from '../report.js';
 import { compareObservation, formatDifference } from './compare.js';
@@ -629,6 +629,16 @@ function runDecisions(scenario: Scenario, models: string): string | undefined {
     path,
     text: readFileSync(join(models, path), 'utf8'),
   }));
+  // Loading is checked on its own too, so a scenario with no steps still says whether its files
+  // load (a decide step may fail for other reasons, e.g. an unknown decision id).
+  const loadKind = loadForScenario(files, { validate: scenario.load.validate ?? true }).error?.kind;
+  const expectedKind = scenario.load_expect.error?.kind;
+  if (scenario.steps.length === 0 || (expectedKind === undefined && loadKind !== undefined)) {
+    if (loadKind !== expectedKind) {
+      return `${scenario.id}: load: expected ${expectedKind ?? 'success'}, got ${loadKind ?? 'success'}`;
+    }
+    if (scenario.steps.length === 0) return undefined;
+  }
   for (const [i, step] of scenario.steps.entries()) {
     if (step.op !== 'decide')
       return `${scenario.id} step ${i}: unsupported op '${step.op}' in a DMN-only scenario`;
