@@ -663,22 +663,16 @@ export class BpmnParser {
           ...this.#itemExtensions(signal),
         };
       }
-      case 'errorEventDefinition': {
-        const error = ref('errorRef');
-        return {
-          typename: 'ErrorEventDefinition',
-          name: error?.attrs['name'] ?? def.attrs['errorRef'] ?? label,
-          code: error?.attrs['errorCode'] ?? null,
-          ...this.#itemExtensions(error),
-        };
-      }
+      case 'errorEventDefinition':
       case 'escalationEventDefinition': {
-        const escalation = ref('escalationRef');
+        // An error or escalation: named by the element it refers to, with that element's code.
+        const kind = def.local === 'errorEventDefinition' ? 'error' : 'escalation';
+        const target = ref(`${kind}Ref`);
         return {
-          typename: 'EscalationEventDefinition',
-          name: escalation?.attrs['name'] ?? def.attrs['escalationRef'] ?? label,
-          code: escalation?.attrs['escalationCode'] ?? null,
-          ...this.#itemExtensions(escalation),
+          typename: kind === 'error' ? 'ErrorEventDefinition' : 'EscalationEventDefinition',
+          name: target?.attrs['name'] ?? def.attrs[`${kind}Ref`] ?? label,
+          code: target?.attrs[`${kind}Code`] ?? null,
+          ...this.#itemExtensions(target),
         };
       }
       case 'timerEventDefinition': {
