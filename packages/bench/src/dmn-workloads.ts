@@ -1,4 +1,5 @@
 import { DmnEngine } from '@spiff-ts/dmn';
+import { timed } from './measure.js';
 import type { Workload } from './workload.js';
 
 const DMN13 = 'https://www.omg.org/spec/DMN/20191111/MODEL/';
@@ -40,28 +41,33 @@ export function fiftyRuleTable(python: boolean): string {
 </definitions>`;
 }
 
+/** The inputs every run decides on; rule 41 (Python cells) or 45 (FEEL cells) is the first hit. */
+export const DMN_CONTEXT = { amount: 455, age: 500, tier: 'silver', member: true, region: 'EU' };
+
+/** The first matching rule's output for {@link DMN_CONTEXT}. */
+export function expectedDecision(python: boolean): { n: number } {
+  return { n: python ? 41 : 45 };
+}
+
 function dmnWorkload(python: boolean): Workload {
-  return {
-    name: python ? 'dmn50_python' : 'dmn50_feel',
-    run({ quick }) {
-      const engine = DmnEngine.parse([{ path: 'bench.dmn', text: fiftyRuleTable(python) }]);
-      const context = { amount: 455, age: 500, tier: 'silver', member: true, region: 'EU' };
-      const expected = python ? 41 : 45;
-      const got = engine.decide('decision', context).result;
-      if (JSON.stringify(got) !== JSON.stringify({ n: expected })) {
-        throw new Error(
-          `Benchmark result is wrong: expected n=${String(expected)}, got ${JSON.stringify(got)}`,
-        );
-      }
-      const calls = quick ? 2_000 : 20_000;
-      return {
-        calls,
-        body: () => {
-          for (let i = 0; i < calls; i += 1) engine.decide('decision', context);
-        },
-      };
-    },
-  };
+  return timed(python ? 'dmn50_python' : 'dmn50_feel', false, ({ quick }) => {
+    const engine = DmnEngine.parse([{ path: 'bench.dmn', text: fiftyRuleTable(python) }]);
+    const context = DMN_CONTEXT;
+    const expected = expectedDecision(python);
+    const got = engine.decide('decision', context).result;
+    if (JSON.stringify(got) !== JSON.stringify(expected)) {
+      throw new Error(
+        `Benchmark result is wrong: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`,
+      );
+    }
+    const calls = quick ? 2_000 : 20_000;
+    return {
+      calls,
+      body: () => {
+        for (let i = 0; i < calls; i += 1) engine.decide('decision', context);
+      },
+    };
+  });
 }
 
 /** Evaluating a 50-rule, 5-input decision table after parsing (target: under 20 µs a call). */

@@ -1,106 +1,188 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --only a,b]`: runs the benchmark workloads of
- * `shared/bench/README.md` plus the interpreter and decision-table micro-benchmarks, and prints one
- * `RESULT engine=spiff-ts ...` line per figure. Every workload checks its result before timing.
- * Benchmarks never run inside `npm test`, except a `--quick` smoke run proving the suite works.
+ * `npm run bench [-- --quick] [-- --only a,b] [-- --reference <SpiffWorkflow checkout>]`: runs
+ * the workloads of `shared/bench/README.md` plus the interpreter and decision-table
+ * micro-benchmarks, printing one `RESULT engine=spiff-ts ...` line per workload. Every workload
+ * checks its result before timing. With a reference checkout (or `$SPIFF_REFERENCE`), a Python
+ * driver then times the same workloads with SpiffWorkflow in the same run; a table compares the
+ * two (or, without one, ours with the README's published figures). Benchmarks never run inside
+ * `npm test`, except a `--quick` smoke run proving the command works.
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { ModelsMissingError, bpmnWorkloads, serde100 } from './bpmn-workloads.js';
+import { existsSync } from 'node:fs';
+import { bpmnWorkloads } from './bpmn-workloads.js';
+import { byWorkload, comparisonTable, PUBLISHED } from './compare.js';
 import { dmn50Feel, dmn50Python } from './dmn-workloads.js';
-import { resultLine, time } from './measure.js';
+import { resultLine } from './measure.js';
+import { MODELS_DIR, ModelsMissingError } from './models.js';
 import { pyCondition, pyScript } from './python-workloads.js';
-import type { Workload } from './workload.js';
+import { findPython, referenceCheckout, runReference, type ReferenceRun } from './reference.js';
+import type { Figures, Workload } from './workload.js';
 
 const VERSION = '0.1.0';
-const TIMED: readonly Workload[] = [
+const WORKLOADS: readonly Workload[] = [
   ...bpmnWorkloads,
   pyCondition,
   pyScript,
   dmn50Feel,
   dmn50Python,
 ];
-const SPECIAL = ['serde100', 'mem10k'] as const;
-const ALL = [...TIMED.map((w) => w.name), ...SPECIAL];
+const NAMES = WORKLOADS.map((w) => w.name);
 
-function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<string> | undefined } {
+const USAGE = `Usage: npm run bench -- [--quick] [--only a,b] [--reference <SpiffWorkflow checkout>]
+
+  --quick             a smoke run (about 30 s): fewer runs and smaller sizes, same validation
+  --only a,b          run only these workloads: ${NAMES.join(', ')}
+  --reference <path>  also time the same workloads with SpiffWorkflow from this checkout (the
+                      folder holding SpiffWorkflow/; needs python3 with lxml, or SPIFF_PYTHON)
+                      and compare side by side; default: $SPIFF_REFERENCE
+Models are read from ${MODELS_DIR}.`;
+
+interface Options {
+  readonly quick: boolean;
+  readonly only: readonly string[] | undefined;
+  readonly reference: string | undefined;
+  readonly help: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
   let quick = false;
-  let only: Set<string> | undefined;
+  let help = false;
+  let only: string[] | undefined;
+  let reference: string | undefined;
+  const value = (i: number, name: string): string => {
+    const next = argv[i];
+    if (next === undefined || next.startsWith('--')) throw new UsageError(`${name} needs a value`);
+    return next;
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (arg === '--quick') quick = true;
-    else if (arg === '--only') only = new Set((argv[(i += 1)] ?? '').split(','));
-    else if (arg.startsWith('--only=')) only = new Set(arg.slice('--only='.length).split(','));
-    else throw new Error(`Unknown option '${arg}' (expected --quick or --only a,b)`);
+    else if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--only') only = value((i += 1), arg).split(',');
+    else if (arg.startsWith('--only=')) only = arg.slice('--only='.length).split(',');
+    else if (arg === '--reference') reference = value((i += 1), arg);
+    else if (arg.startsWith('--reference=')) reference = arg.slice('--reference='.length);
+    else throw new UsageError(`Unknown option '${arg}'`);
   }
-  return { quick, only };
-}
-
-function runTimed(workload: Workload, quick: boolean): string {
-  const prepared = workload.run({ quick });
-  const runs = quick ? 3 : workload.name === 'loop10000' ? 5 : 20;
-  const timing = time(prepared.body, { runs, warmup: quick ? 1 : 3, setup: prepared.setup });
-  const fields: Record<string, number> = {
-    runs,
-    median_ms: timing.medianMs,
-    min_ms: timing.minMs,
-    max_ms: timing.maxMs,
-    ...prepared.fields,
-  };
-  if (prepared.rate !== undefined) {
-    fields[prepared.rate] = Math.round(prepared.calls / (timing.medianMs / 1000));
-  } else if (prepared.calls > 1) {
-    fields['calls'] = prepared.calls;
-    fields['per_call_us'] = (timing.medianMs * 1000) / prepared.calls;
-  }
-  return resultLine(VERSION, workload.name, fields);
-}
-
-/** mem10k runs in a fresh process so the heap it measures holds nothing else. */
-function runMem10k(quick: boolean): string {
-  const instances = quick ? 1000 : 10_000;
-  const child = spawnSync(
-    process.execPath,
-    ['--expose-gc', fileURLToPath(new URL('./mem-child.js', import.meta.url)), String(instances)],
-    { encoding: 'utf8' },
-  );
-  if (child.status !== 0) throw new Error(`mem10k failed: ${child.stderr}`);
-  const kb = Number(child.stdout.trim());
-  return resultLine(VERSION, 'mem10k', { instances, heap_per_instance_kb: kb });
-}
-
-function main(argv: readonly string[]): number {
-  const { quick, only } = parseArgs(argv);
-  const unknown = [...(only ?? [])].filter((name) => !ALL.includes(name));
+  only = only?.map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = (only ?? []).filter((name) => !NAMES.includes(name));
   if (unknown.length > 0) {
-    console.error(`Unknown workload(s): ${unknown.join(', ')}\nKnown: ${ALL.join(', ')}`);
-    return 2;
+    throw new UsageError(`Unknown workload(s): ${unknown.join(', ')}\nKnown: ${NAMES.join(', ')}`);
   }
-  const wanted = (name: string): boolean => only === undefined || only.has(name);
-  try {
-    for (const workload of TIMED) if (wanted(workload.name)) console.log(runTimed(workload, quick));
-    if (wanted('serde100')) {
-      const runs = quick ? 10 : 100;
-      const r = serde100(runs);
-      console.log(
-        resultLine(VERSION, 'serde100', {
-          runs,
-          ser_median_ms: r.serMedianMs,
-          deser_median_ms: r.deserMedianMs,
-          json_bytes: r.jsonBytes,
-        }),
-      );
-    }
-    if (wanted('mem10k')) console.log(runMem10k(quick));
-  } catch (error) {
-    if (error instanceof ModelsMissingError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
-  return 0;
+  return { quick, only, reference, help };
 }
 
-process.exitCode = main(process.argv.slice(2));
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const started = performance.now();
+  const options = parseArgs(argv);
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  // Check the reference before spending minutes on our side.
+  const checkout = referenceCheckout(options.reference);
+  if (checkout !== undefined) findPython();
+
+  let wanted = WORKLOADS.filter((w) => options.only?.includes(w.name) ?? true);
+  let exitCode = 0;
+  if (!existsSync(MODELS_DIR)) {
+    const skipped = wanted.filter((w) => w.needsModels).map((w) => w.name);
+    if (skipped.length > 0) {
+      console.error(
+        `Benchmark models not found at ${MODELS_DIR} (../shared/bench/models beside the ` +
+          `repository): skipping ${skipped.join(', ')}`,
+      );
+      wanted = wanted.filter((w) => !w.needsModels);
+      exitCode = 2;
+    }
+  }
+
+  const ours = new Map<string, Figures>();
+  for (const workload of wanted) {
+    try {
+      const figures = workload.measure({ quick: options.quick });
+      ours.set(workload.name, figures);
+      console.log(resultLine(VERSION, workload.name, figures));
+    } catch (error) {
+      if (error instanceof ModelsMissingError) {
+        console.error(`${workload.name}: ${error.message}`);
+        exitCode = Math.max(exitCode, 2);
+      } else {
+        console.error(`FAILED workload=${workload.name}: ${String(error)}`);
+        exitCode = Math.max(exitCode, 1);
+      }
+    }
+  }
+  const oursDone = performance.now();
+
+  let reference: ReferenceRun | undefined;
+  if (checkout !== undefined && ours.size > 0) {
+    console.log(`\nReference: SpiffWorkflow from ${checkout}, same models, same run`);
+    reference = await runReference(checkout, [...ours.keys()], options.quick, (line) => {
+      console.log(line);
+    });
+    if (reference.failure !== undefined) {
+      console.error(`Reference run incomplete: ${reference.failure}`);
+      exitCode = Math.max(exitCode, 1);
+    }
+  }
+  const referenceDone = performance.now();
+
+  console.log('');
+  if (reference !== undefined) {
+    const version = reference.results[0]?.version ?? '?';
+    console.log(
+      `Comparison with SpiffWorkflow ${version} measured in this run (${reference.python}):`,
+    );
+    console.log(
+      comparisonTable(ours, {
+        label: 'SpiffWorkflow',
+        figures: byWorkload(reference.results),
+        notes: reference.notes,
+      }),
+    );
+  } else {
+    console.log(
+      `No reference run (give --reference <SpiffWorkflow checkout> or set SPIFF_REFERENCE):\n` +
+        `comparing with SpiffWorkflow ${PUBLISHED.version}'s figures PUBLISHED in ` +
+        `shared/bench/README.md (an idle machine, not this run; under load they rise ~50%).`,
+    );
+    console.log(
+      comparisonTable(ours, {
+        label: 'SpiffWorkflow (published)',
+        figures: new Map(Object.entries(PUBLISHED.figures)),
+        notes: new Map(Object.entries(PUBLISHED.notes)),
+      }),
+    );
+  }
+  if (options.quick) {
+    console.log('(--quick: smoke-run figures from few runs; do not judge targets by them)');
+  }
+
+  const total = performance.now(); // since the process started
+  console.log(
+    `\nTotal wall time: ${seconds(total)} (spiff-ts ${seconds(oursDone - started)}` +
+      (reference !== undefined ? `, SpiffWorkflow ${seconds(referenceDone - oursDone)})` : ')'),
+  );
+  return exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+    } else {
+      console.error(error instanceof Error ? error.message : String(error));
+    }
+    process.exitCode = 2;
+  },
+);
