@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  BpmnParser,
   ValidationError,
   locate,
   readBpmnXml,
@@ -50,6 +51,30 @@ describe('readBpmnXml', () => {
     expect(doc.lines.get('scripted')).toBe(12);
     expect(locate(doc, 'scripted')).toEqual({ file: 'f.bpmn', elementId: 'scripted', line: 12 });
     expect(locate(doc, 'nowhere')).toEqual({ file: 'f.bpmn', elementId: 'nowhere' });
+  });
+
+  it('finds start tag lines past comments, CDATA, processing instructions and any line end', () => {
+    const body = [
+      '<!-- <bpmn:task id="in_comment">', // line 5
+      '-->',
+      '<?note <bpmn:task id="in_instruction"> \r\n ?>', // \r\n is one line end: lines 7-8
+      '<bpmn:scriptTask id="s" name="a > b', // line 9, with a line end in an attribute
+      ' c">',
+      '<bpmn:script><![CDATA[x = "<bpmn:task>"\r y = 1]]></bpmn:script>', // \r alone: 11-12
+      '</bpmn:scriptTask>',
+      '<bpmn:task', // line 14
+      ' id="t" />',
+    ].join('\n');
+    const text = bpmn(body);
+    const doc = readBpmnXml(text, { file: 'lines.bpmn' });
+    expect([doc.lines.get('s'), doc.lines.get('t')]).toEqual([9, 14]);
+    expect(doc.elementsById.has('in_comment') || doc.elementsById.has('in_instruction')).toBe(
+      false,
+    );
+    const parser = new BpmnParser();
+    parser.addBpmnXml(text, 'lines.bpmn');
+    expect(parser.element('t')?.line).toBe(14);
+    expect(parser.element('s')?.column).toBe(1);
   });
 
   it('reads camunda extensions and keeps elements of unknown namespaces', () => {
@@ -153,6 +178,19 @@ describe('readBpmnXml', () => {
     const error = rejection(() => readBpmnXml(text, { file: 'dtd.bpmn' }));
     expect(error.message).toMatch(message);
     expect(error.location).toEqual({ file: 'dtd.bpmn', line: 2 });
+  });
+
+  it('refuses a DTD and malformed XML in BpmnParser even with validation off', () => {
+    const parser = new BpmnParser({ validate: false });
+    const dtd = bpmn('').replace('\n', '\n<!DOCTYPE d [ <!ENTITY e "x"> ]>\n');
+    expect(rejection(() => parser.addBpmnXml(dtd, 'dtd.bpmn')).location).toEqual({
+      file: 'dtd.bpmn',
+      line: 2,
+    });
+    const bad = bpmn('<bpmn:task id="t" foo:x="1" />');
+    expect(rejection(() => parser.addBpmnXml(bad, 'bad.bpmn')).message).toBe(
+      'Malformed XML: missing namespace for prefix <foo>',
+    );
   });
 
   it('does not mistake DOCTYPE text in a comment or CDATA for a declaration', () => {

@@ -23,9 +23,14 @@ describe('BPMN MIWG interchange corpus', () => {
       expect(
         report.summary.some((l) => /^parser warnings \(tolerated vendor quirks\): [1-9]/.test(l)),
       ).toBe(true);
-      // Ratchet: the remaining failures are the 6 tool exports that repeat an id (an error).
-      expect(report.passed).toBeGreaterThanOrEqual(680);
-      expect(report.lines.every((l) => /duplicate ID/.test(l))).toBe(true);
+      // Every tool export parses too, as the corpus README expects (667 well-formed ones; the 2
+      // malformed ones pass by being refused): the 6 that repeat an id on lane sets, I/O
+      // specifications, a non-executable process or an identical copy of a sequence flow read
+      // the id as its first element, with a warning.
+      expect(report.summary).toContain(
+        'tool exports parsed (or, for the 2 malformed ones, refused naming file and line): 669 of 669 (100.0%)',
+      );
+      expect(report.lines).toEqual([]);
     }, 300_000);
   } else {
     it('says clearly that the corpus is absent', () => {

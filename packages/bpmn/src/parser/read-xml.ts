@@ -5,7 +5,9 @@ import { Reader, type ReaderContext, type RootHandler } from 'moddle-xml';
 import { ValidationError, type ValidationLocation } from '@spiff-ts/core';
 import { dmn15Package } from './dmn15-moddle.js';
 import { spiffworkflowPackage } from './spiff-moddle.js';
-import { scanXml, type XmlScan } from './xml-scan.js';
+import { readXmlTree, type XmlTree } from './dom.js';
+import { duplicateIsHarmless, duplicateWarning } from './duplicate-ids.js';
+import { scanTree, type XmlScan } from './xml-scan.js';
 
 /**
  * An element of a moddle tree: `$type` is its qualified type (`bpmn:UserTask`), known
@@ -106,10 +108,12 @@ function dmnModdle(): unknown {
  * Lenient where execution is not at stake, as modelling tools' exports need (the BPMN MIWG
  * corpus): unknown elements or attributes, even in a namespace the reader knows (`bpmn:`,
  * `camunda:`, `spiffworkflow:`, ...), elements where the schema allows none (HTML inside
- * `documentation`), ids that are not valid `xs:ID`s but are unique, and references to ids that do
- * not exist are {@link XmlWarning}s naming file, element and line. Unknown elements are left out
- * of the moddle tree (the spec builder reads its own tree); elements from unknown namespaces are
- * kept as generic elements.
+ * `documentation`), ids that are not valid `xs:ID`s but are unique, references to ids that do
+ * not exist, and ids used twice where the engine never resolves them (diagram elements, lane
+ * sets, elements of non-executable processes, identical copies in different scopes, ...: the
+ * first element keeps the id) are {@link XmlWarning}s naming file, element and line. Unknown
+ * elements are left out of the moddle tree (the spec builder reads its own tree); elements from
+ * unknown namespaces are kept as generic elements.
  *
  * @example
  * ```ts
@@ -117,11 +121,21 @@ function dmnModdle(): unknown {
  * const process = doc.elementsById.get('order');
  * ```
  * @throws {@link ValidationError} when the text is not well-formed XML, contains a DTD, is not
- *   a BPMN `definitions` document, or uses an id twice
+ *   a BPMN `definitions` document, or uses an id twice where the engine could resolve either
+ *   element (a process, or a flow node, sequence flow or data object of an executable process,
+ *   or a message, signal, error, escalation, collaboration, correlation property or data store)
  */
 export function readBpmnXml(xml: string, options: ReadXmlOptions = {}): BpmnDocument {
   const text = stripBom(xml);
-  const scan = scanXml(text, options.file);
+  return readBpmnTree(text, readXmlTree(text, options.file), options);
+}
+
+/**
+ * {@link readBpmnXml} for a text (without byte order mark) whose element tree is already read.
+ * @internal
+ */
+export function readBpmnTree(text: string, tree: XmlTree, options: ReadXmlOptions): BpmnDocument {
+  const scan = scanTree(tree);
   const read = readModdle(bpmnModdle(), text, 'bpmn:Definitions', scan, options, 'lenient');
   return { kind: 'bpmn', ...read };
 }
@@ -146,7 +160,7 @@ export function readBpmnXml(xml: string, options: ReadXmlOptions = {}): BpmnDocu
  */
 export function readDmnXml(xml: string, options: ReadXmlOptions = {}): DmnDocument {
   const text = stripBom(xml);
-  const scan = scanXml(text, options.file);
+  const scan = scanTree(readXmlTree(text, options.file));
   const dmnVersion =
     scan.rootNamespace === undefined ? undefined : DMN_NAMESPACES[scan.rootNamespace];
   if (dmnVersion === undefined) {
@@ -197,7 +211,12 @@ const MODDLE_ID = /^([a-z][\w-.]*:)?[a-z_][\w-.]*$/i;
  * digit, or with spaces, as several modelling tools write them), recording those ids. Hooked in
  * when `fromXML` hands the root handler its parse context, before anything is parsed.
  */
-function acceptAnyUniqueId(rootHandler: RootHandler, illegal: string[]): void {
+function acceptAnyUniqueId(
+  rootHandler: RootHandler,
+  illegal: string[],
+  tolerated: ReadonlySet<string>,
+  repeated: Set<string>,
+): void {
   let stored: ReaderContext | undefined;
   Object.defineProperty(rootHandler, 'context', {
     configurable: true,
@@ -213,6 +232,15 @@ function acceptAnyUniqueId(rootHandler: RootHandler, illegal: string[]): void {
         };
         const idProperty = described.$descriptor?.idProperty;
         const id = idProperty === undefined ? undefined : described.get(idProperty.name);
+        // A harmless duplicate: the first element keeps the id (see duplicateIsHarmless).
+        if (
+          typeof id === 'string' &&
+          tolerated.has(id) &&
+          registry.elementsById[id] !== undefined
+        ) {
+          repeated.add(id);
+          return;
+        }
         if (typeof id === 'string' && id !== '' && !MODDLE_ID.test(id)) {
           if (registry.elementsById[id] !== undefined) throw new Error(`duplicate ID <${id}>`);
           registry.elementsById[id] = element;
@@ -244,7 +272,16 @@ function readModdle(
   const reader = new Reader({ model, lax: true });
   const rootHandler = reader.handler(rootType);
   const illegalIds: string[] = [];
-  if (tolerated === 'lenient') acceptAnyUniqueId(rootHandler, illegalIds);
+  // Ids moddle met twice (it registers only elements of the types it knows) that may be read as
+  // their first element: a warning each, not an error.
+  const repeated = new Set<string>();
+  if (tolerated === 'lenient') {
+    const harmless = new Set<string>();
+    for (const [id, elements] of scan.duplicates) {
+      if (duplicateIsHarmless(elements)) harmless.add(id);
+    }
+    acceptAnyUniqueId(rootHandler, illegalIds, harmless, repeated);
+  }
   reader.fromXML(xml, rootHandler).catch(() => undefined); // outcome already read synchronously
   const context = rootHandler.context;
   const root = rootHandler.element as ModdleElement | undefined;
@@ -253,6 +290,9 @@ function readModdle(
   const lines = scan.lines;
   const fatal: ValidationError[] = [];
   const warnings: XmlWarning[] = [];
+  for (const [id, elements] of scan.duplicates) {
+    if (repeated.has(id)) warnings.push(...duplicateWarning(elements, file));
+  }
   for (const id of illegalIds) {
     const line = lines.get(id);
     warnings.push({
@@ -310,7 +350,7 @@ function classify(
     const [, tag = '', line0 = '0', column0 = '0'] = unparsable;
     const nested = raw.error?.message ?? raw.message;
     const duplicate = /^duplicate ID <(.*)>$/.exec(nested);
-    const elementId = duplicate?.[1] ?? scan.owners.get(`${line0}:${column0}`);
+    const elementId = duplicate?.[1] ?? scan.owner(Number(line0), Number(column0));
     const skipped = lenient ? LENIENT_SKIPS.test(nested) : tolerated?.test(nested) === true;
     return {
       fatal: !skipped,

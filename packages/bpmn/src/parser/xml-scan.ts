@@ -1,7 +1,7 @@
-import { Parser } from 'saxen';
-import { ValidationError } from '@spiff-ts/core';
+import type { XmlElement, XmlTree } from './dom.js';
+import { readXmlTree } from './dom.js';
 
-/** What a quick pass over the XML text learns before moddle reads it. */
+/** What the readers learn from the element tree before moddle reads a file. */
 export interface XmlScan {
   /** Qualified name of the root element as written, e.g. `bpmn:definitions`. */
   readonly rootName: string;
@@ -11,74 +11,73 @@ export interface XmlScan {
   readonly rootLine: number;
   /** Element id → 1-based line of its start tag (first occurrence). */
   readonly lines: ReadonlyMap<string, number>;
+  /** Ids used by more than one element → those elements, in document order. */
+  readonly duplicates: ReadonlyMap<string, readonly XmlElement[]>;
   /**
-   * `"line:column"` (0-based, as the XML tokenizer reports them) of each start tag → the id of
-   * that element, or of its nearest ancestor that has one.
+   * The id of the element whose start tag is at `line`:`column` (0-based, as the XML tokenizer
+   * reports them), or of its nearest ancestor that has one.
    */
-  readonly owners: ReadonlyMap<string, string>;
+  owner(line: number, column: number): string | undefined;
 }
 
 /**
  * Checks that `xml` is well-formed and free of DTDs, and maps element ids to lines.
  *
- * DOCTYPE, ENTITY and other DTD declarations are refused outright: BPMN and DMN never need them,
- * and they are how entity-expansion and external-entity attacks get in.
- *
  * @throws {@link ValidationError} on a DTD, or when the XML is not well-formed
  * @internal
  */
 export function scanXml(xml: string, file: string | undefined): XmlScan {
+  return scanTree(readXmlTree(xml, file));
+}
+
+/** The {@link XmlScan} of a tree already read. @internal */
+export function scanTree(tree: XmlTree): XmlScan {
   const lines = new Map<string, number>();
-  const owners = new Map<string, string>();
-  const stack: (string | undefined)[] = [];
-  let rootName: string | undefined;
-  let rootNamespace: string | undefined;
-  let rootLine = 1;
-  let problem: ValidationError | undefined;
-
-  const fail = (message: string, line: number | undefined): void => {
-    problem ??= new ValidationError(message, { file, ...(line === undefined ? {} : { line }) });
-  };
-
-  // Namespace-aware, as moddle reads it: an undeclared prefix is caught here, with its line.
-  const parser = new Parser({ proxy: true });
-  parser
-    // The `xml:` prefix is bound by definition (`xml:lang`, `xml:space`).
-    .ns({ 'http://www.w3.org/XML/1998/namespace': 'xml' })
-    .on('attention', (text, _decode, getContext) => {
-      const kind = /^<!\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase() ?? 'DTD';
-      fail(`${kind} declarations are not accepted in BPMN or DMN files`, getContext().line + 1);
-    })
-    .on('openTag', (tag, decode, selfClosing, getContext) => {
-      const { line, column } = getContext();
-      const attrs = tag.attrs === false ? {} : tag.attrs;
-      const rawId = attrs['id'];
-      const id = rawId === undefined ? undefined : decode(rawId);
-      if (id !== undefined && !lines.has(id)) lines.set(id, line + 1);
-      const owner = id ?? stack.at(-1);
-      if (owner !== undefined) owners.set(`${line}:${column}`, owner);
-      if (rootName === undefined) {
-        rootName = tag.originalName;
-        rootLine = line + 1;
-        const colon = rootName.indexOf(':');
-        const declaration = colon === -1 ? 'xmlns' : `xmlns:${rootName.slice(0, colon)}`;
-        const uri = attrs[declaration];
-        rootNamespace = uri === undefined ? undefined : decode(uri);
+  const first = new Map<string, XmlElement>();
+  const duplicates = new Map<string, XmlElement[]>();
+  const pending: XmlElement[] = [tree.root];
+  while (pending.length > 0) {
+    const element = pending.pop() as XmlElement;
+    const id = element.attrs['id'];
+    // Visited in document order, so the first occurrence of an id keeps its line.
+    if (id !== undefined) {
+      const earlier = first.get(id);
+      if (earlier === undefined) {
+        first.set(id, element);
+        lines.set(id, element.line);
+      } else {
+        const list = duplicates.get(id);
+        if (list === undefined) duplicates.set(id, [earlier, element]);
+        else list.push(element);
       }
-      if (!selfClosing) stack.push(owner);
-    })
-    .on('closeTag', (_name, _decode, selfClosing) => {
-      if (!selfClosing) stack.pop();
-    })
-    .on('error', (error, getContext) => {
-      fail(`Malformed XML: ${error.message}`, getContext().line + 1);
-    })
-    .on('warn', (error, getContext) => {
-      fail(`Malformed XML: ${error.message}`, getContext().line + 1);
-    });
-  parser.parse(xml);
+    }
+    for (let i = element.children.length - 1; i >= 0; i--) {
+      pending.push(element.children[i] as XmlElement);
+    }
+  }
+  let owners: Map<string, string> | undefined;
+  return {
+    rootName: tree.rootName,
+    rootNamespace: tree.rootNamespace,
+    rootLine: tree.root.line,
+    lines,
+    duplicates,
+    owner(line, column) {
+      owners ??= ownersOf(tree.root);
+      return owners.get(`${String(line + 1)}:${String(column + 1)}`);
+    },
+  };
+}
 
-  if (problem !== undefined) throw problem;
-  if (rootName === undefined) throw new ValidationError('Malformed XML: no root element', { file });
-  return { rootName, rootNamespace, rootLine, lines, owners };
+/** 1-based `"line:column"` of each start tag → its element's id or nearest ancestor's. */
+function ownersOf(root: XmlElement): Map<string, string> {
+  const owners = new Map<string, string>();
+  const pending: [XmlElement, string | undefined][] = [[root, undefined]];
+  while (pending.length > 0) {
+    const [element, inherited] = pending.pop() as [XmlElement, string | undefined];
+    const owner = element.attrs['id'] ?? inherited;
+    if (owner !== undefined) owners.set(`${String(element.line)}:${String(element.column)}`, owner);
+    for (const child of element.children) pending.push([child, owner]);
+  }
+  return owners;
 }
