@@ -8,6 +8,8 @@ export type DataObject = Record<string, unknown>;
  */
 export function cloneData<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
+  const flat = flatCopy(value);
+  if (flat !== undefined) return flat as T;
   const seen = new Map<object, unknown>();
   const copyShallow = (v: object): unknown => {
     if (Array.isArray(v)) return new Array<unknown>(v.length);
@@ -50,78 +52,18 @@ export function cloneData<T>(value: T): T {
   return root as T;
 }
 
-/**
- * Copy-on-access storage for task data. Inheriting a parent's data shares its box instead of
- * copying it; whoever asks for a mutable view while the box is shared gets a private deep copy
- * first. Reads that cannot leak (primitive lookups) never copy. The net effect is what SpiffWorkflow
- * users observe (each task starts from a deep copy of its parent's data) at the cost of one copy
- * per task that is actually written to, not one per task.
- * @internal
- */
-export class DataBox {
-  value: DataObject;
-  refs = 1;
-  constructor(value: DataObject) {
-    this.value = value;
+/** A copy of a plain object whose values are all scalars (the usual task data), else undefined. */
+function flatCopy(value: object): DataObject | undefined {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const out: DataObject = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as DataObject)[key];
+    if (typeof v === 'object' && v !== null) return undefined;
+    out[key] = v;
   }
+  return out;
 }
 
-/** @internal */
-export class CowData {
-  #box: DataBox;
-  constructor(initial: DataObject = {}) {
-    this.#box = new DataBox(initial);
-  }
-
-  /** A view that may be shared: callers must not mutate it nor hand out nested objects. */
-  peek(): Readonly<DataObject> {
-    return this.#box.value;
-  }
-
-  /** The private, mutable object (copied first if shared). */
-  mutable(): DataObject {
-    const box = this.#box;
-    if (box.refs > 1) {
-      box.refs -= 1;
-      this.#box = new DataBox(cloneData(box.value));
-    }
-    return this.#box.value;
-  }
-
-  /** Replaces the content with `value` (taken over, not copied). */
-  replace(value: DataObject): void {
-    this.#release();
-    this.#box = new DataBox(value);
-  }
-
-  /** `Object.assign(this, deepcopy(source))`, sharing `source` when this one is empty. */
-  inherit(source: CowData): void {
-    if (source.#box === this.#box) return;
-    if (this.#isEmpty()) {
-      this.#release();
-      this.#box = source.#box;
-      source.#box.refs += 1;
-      return;
-    }
-    const target = this.mutable();
-    const from = source.#box.value;
-    for (const key of Object.keys(from)) target[key] = cloneData(from[key]);
-  }
-
-  /** Shares `source`'s content, discarding this one's. */
-  shareFrom(source: CowData): void {
-    if (source.#box === this.#box) return;
-    this.#release();
-    this.#box = source.#box;
-    source.#box.refs += 1;
-  }
-
-  #isEmpty(): boolean {
-    for (const _ in this.#box.value) return false;
-    return true;
-  }
-
-  #release(): void {
-    if (this.#box.refs > 1) this.#box.refs -= 1;
-  }
-}
+/** The read-only view of a task data that is still empty; frozen, so a stray write fails loudly. @internal */
+export const EMPTY_DATA: Readonly<DataObject> = Object.freeze({});

@@ -78,6 +78,18 @@ export function* iterateTasks(root: Task, query: TaskQuery = {}): Generator<Task
  * first). Costs O(depth), not O(size of the tree).
  */
 export function compareTreeOrder(a: Task, b: Task): number {
+  return compareOrder(a, b, false);
+}
+
+/**
+ * {@link compareTreeOrder} for two tasks known to be in the tree (e.g. from a state index): the
+ * scan of their siblings stops at the first of the two. @internal
+ */
+export function compareTreeOrderAttached(a: Task, b: Task): number {
+  return compareOrder(a, b, true);
+}
+
+function compareOrder(a: Task, b: Task, attached: boolean): number {
   if (a === b) return 0;
   let x: Task = a;
   let y: Task = b;
@@ -89,8 +101,21 @@ export function compareTreeOrder(a: Task, b: Task): number {
     x = x.parent as Task;
     y = y.parent as Task;
   }
+  // Siblings: their positions, found in one scan that stops once both are seen.
   const siblings = x.parent?.children ?? [];
-  return siblings.indexOf(x) - siblings.indexOf(y);
+  let ix = -1;
+  let iy = -1;
+  for (let i = 0; i < siblings.length && (ix < 0 || iy < 0); i++) {
+    const sibling = siblings[i];
+    if (sibling === x) {
+      if (attached) return -1;
+      ix = i;
+    } else if (sibling === y) {
+      if (attached) return 1;
+      iy = i;
+    }
+  }
+  return ix - iy;
 }
 
 /** The first task in tree order among `tasks`, if any. */

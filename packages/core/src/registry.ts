@@ -56,6 +56,21 @@ export function callHook<S extends TaskSpecData, R>(
   task: Task<S>,
   base: () => R,
 ): R {
+  // Most types have one hook of a kind or none: call it without building a chain (and without
+  // the closures of one: they live in `callChain`).
+  if (hooks.length === 1) {
+    const hook = hooks[0];
+    if (hook) return hook(task, base);
+  }
+  if (hooks.length === 0) return base();
+  return callChain(hooks, task, base);
+}
+
+function callChain<S extends TaskSpecData, R>(
+  hooks: readonly (Hook<S, R> | undefined)[],
+  task: Task<S>,
+  base: () => R,
+): R {
   const step = (i: number): R => {
     if (i >= hooks.length) return base();
     const hook = hooks[i];
@@ -67,7 +82,26 @@ export function callHook<S extends TaskSpecData, R>(
 type AnyHook = Hook<TaskSpecData, unknown>;
 interface Resolved {
   readonly layers: readonly TaskSpecLayer[];
-  readonly hooks: Map<TaskHookName, readonly AnyHook[]>;
+  readonly hooks: Readonly<Record<TaskHookName, readonly AnyHook[]>>;
+}
+
+const HOOK_NAMES: readonly TaskHookName[] = [
+  'predict',
+  'update',
+  'onReady',
+  'run',
+  'onComplete',
+  'onError',
+  'onCancel',
+];
+
+/** The hooks of each kind of some layers, in call order. */
+function hooksOf(layers: readonly TaskSpecLayer[]): Record<TaskHookName, readonly AnyHook[]> {
+  const out = {} as Record<TaskHookName, readonly AnyHook[]>;
+  for (const name of HOOK_NAMES) {
+    out[name] = layers.map((l) => l[name] as AnyHook | undefined).filter((h) => h !== undefined);
+  }
+  return out;
 }
 
 /**
@@ -100,7 +134,7 @@ export class SpecRegistry {
     // The one cast of the design: a layer written for spec type S is stored among layers for
     // any spec. Safe because the engine only hands a layer tasks whose spec has this typename.
     const stored = layers as unknown as readonly TaskSpecLayer[];
-    this.#entries.set(typename, { layers: stored, hooks: new Map() });
+    this.#entries.set(typename, { layers: stored, hooks: hooksOf(stored) });
     return this;
   }
 
@@ -121,15 +155,9 @@ export class SpecRegistry {
     return this.#resolve(typename).layers;
   }
 
-  /** The hooks of one kind for a typename, in call order (cached). @internal */
+  /** The hooks of one kind for a typename, in call order. @internal */
   hooks(typename: string, name: TaskHookName): readonly AnyHook[] {
-    const entry = this.#resolve(typename);
-    let list = entry.hooks.get(name);
-    if (!list) {
-      list = entry.layers.map((l) => l[name] as AnyHook | undefined).filter((h) => h !== undefined);
-      entry.hooks.set(name, list);
-    }
-    return list;
+    return this.#resolve(typename).hooks[name];
   }
 
   #resolve(typename: string): Resolved {

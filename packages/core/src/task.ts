@@ -1,4 +1,4 @@
-import { CowData, cloneData, type DataObject } from './data.js';
+import { EMPTY_DATA, cloneData, type DataObject } from './data.js';
 import { SpiffError, WorkflowError, WorkflowTaskError } from './errors.js';
 import { iterateTasks } from './iterator.js';
 import { applyAssign, type DataScope } from './operators.js';
@@ -7,10 +7,10 @@ import type { TaskSpecData } from './spec.js';
 import { TaskState, TaskStateMask, taskStateName } from './task-state.js';
 import type { Workflow } from './workflow.js';
 
-/** Engine access a task needs from its workflow. @internal */
+/** Engine access a task needs from its workflow (`task.workflow`, or the one given). @internal */
 export interface TaskHost {
-  readonly newId: () => string;
-  readonly clock: () => number;
+  newId(workflow: Workflow): string;
+  clock(workflow: Workflow): number;
   taskAdded(task: Task): void;
   taskRemoved(task: Task): void;
   stateChanged(task: Task, previous: number): void;
@@ -26,19 +26,25 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   readonly id: string;
   readonly workflow: Workflow;
   readonly taskSpec: S;
-  /** Whether the task was added by a trigger rather than by its parent's outputs. */
-  triggered = false;
   /** Branch id: tasks of one thread share it (ThreadSplit assigns new ones). */
   threadId: number;
   /** When the state last changed, from the workflow's clock. */
   lastStateChange: number;
   #state: number;
   #parent: Task | undefined;
-  readonly #children: Task[] = [];
-  #depth: number;
-  readonly #data: CowData;
+  /** {@link NO_CHILDREN} until the first child is added (most tasks are leaves). */
+  #children: Task[];
+  /** The depth times eight, plus the {@link TRIGGERED}, {@link DETACHED} and {@link SHARED} flags. */
+  #bits: number;
+  /**
+   * The data: `undefined` while empty, and possibly the same object as other tasks' (then
+   * {@link SHARED} is set, and the first write makes a private copy).
+   */
+  #data: DataObject | undefined;
   #internal: DataObject | undefined;
-  readonly #host: TaskHost;
+  // No field for the TaskHost (reached through the workflow) and no private instance methods
+  // (V8 gives every instance of a class with one an extra slot): tasks are the bulk of a
+  // waiting workflow's memory.
 
   /** @internal Tasks are created by the engine (`addChild`, workflows, the serializer). */
   constructor(
@@ -54,19 +60,21 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
       index?: number;
     } = {},
   ) {
-    this.id = init.id ?? host.newId();
+    this.id = init.id ?? host.newId(workflow);
     this.workflow = workflow;
     this.taskSpec = spec;
-    this.#host = host;
     this.#state = init.state ?? TaskState.MAYBE;
     this.#parent = parent;
-    this.#depth = parent ? parent.#depth + 1 : 0;
+    this.#bits = parent ? ((parent.#bits >> DEPTH_SHIFT) + 1) << DEPTH_SHIFT : 0;
     this.threadId = init.threadId ?? 0;
-    this.lastStateChange = init.lastStateChange ?? host.clock();
-    this.#data = new CowData();
+    this.lastStateChange = init.lastStateChange ?? host.clock(workflow);
+    this.#children = NO_CHILDREN;
+    this.#data = undefined;
     if (parent) {
-      if (init.index === undefined) parent.#children.push(this);
-      else parent.#children.splice(init.index, 0, this);
+      const siblings = parent.#children;
+      if (siblings === NO_CHILDREN) parent.#children = [this];
+      else if (init.index === undefined) siblings.push(this);
+      else siblings.splice(init.index, 0, this);
     }
     host.taskAdded(this);
   }
@@ -102,7 +110,18 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   }
   /** Distance from the root of the whole tree (sub-workflow tasks count their host's depth). */
   get depth(): number {
-    return this.#depth;
+    return this.#bits >> DEPTH_SHIFT;
+  }
+  /** Whether the task was added by a trigger rather than by its parent's outputs. */
+  get triggered(): boolean {
+    return (this.#bits & TRIGGERED) !== 0;
+  }
+  set triggered(value: boolean) {
+    this.#bits = value ? this.#bits | TRIGGERED : this.#bits & ~TRIGGERED;
+  }
+  /** Whether the task was removed from the tree (a stale reference). @internal */
+  get detached(): boolean {
+    return (this.#bits & DETACHED) !== 0;
   }
 
   /** Whether the state is in the given state or mask. */
@@ -114,18 +133,19 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
 
   /** The task's data; mutable and private to this task (copied from the parent's on first use). */
   get data(): DataObject {
-    return this.#data.mutable();
+    return Task.#mutableData(this);
   }
   set data(value: DataObject) {
-    this.#data.replace(value);
+    this.#data = value;
+    this.#bits &= ~SHARED;
   }
   /** Read-only view of the data that never copies; do not keep or mutate it. */
   peekData(): Readonly<DataObject> {
-    return this.#data.peek();
+    return this.#data ?? EMPTY_DATA;
   }
   /** A data field, or `fallback` when absent. */
   getData(name: string, fallback?: unknown): unknown {
-    const view = this.#data.peek();
+    const view = this.peekData();
     if (!Object.hasOwn(view, name)) return fallback;
     const value = view[name];
     // Objects may be shared with other tasks: hand out this task's own copy.
@@ -133,7 +153,20 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   }
   /** Sets data fields. */
   setData(values: Readonly<Record<string, unknown>>): void {
-    Object.assign(this.#data.mutable(), values);
+    Object.assign(Task.#mutableData(this), values);
+  }
+  /** The private, mutable data object (made, or copied when shared, first). */
+  static #mutableData(task: Task): DataObject {
+    let data = task.#data;
+    if (data === undefined) {
+      data = {};
+      task.#data = data;
+    } else if ((task.#bits & SHARED) !== 0) {
+      data = cloneData(data);
+      task.#data = data;
+      task.#bits &= ~SHARED;
+    }
+    return data;
   }
   /** Engine and layer state that is not inherited by children. */
   get internalData(): DataObject {
@@ -143,9 +176,26 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   set internalData(value: DataObject) {
     this.#internal = value;
   }
-  /** Copies the parent's data over this task's (SpiffWorkflow's `_inherit_data`). */
+  /**
+   * Copies the parent's data over this task's (SpiffWorkflow's `_inherit_data`). While this
+   * task's data is empty it shares the parent's object instead, and both copy before writing:
+   * the effect of a deep copy, paid for only by tasks that write. (Which task shares is not
+   * counted, so the last one to write copies too.)
+   */
   inheritData(): void {
-    if (this.#parent) this.#data.inherit(this.#parent.#data);
+    const parent = this.#parent;
+    if (parent === undefined) return;
+    const source = parent.#data;
+    const own = this.#data;
+    if (source === undefined || source === own) return;
+    if (own === undefined || isEmpty(own)) {
+      this.#data = source;
+      this.#bits |= SHARED;
+      parent.#bits |= SHARED;
+      return;
+    }
+    const target = Task.#mutableData(this);
+    for (const key of Object.keys(source)) target[key] = cloneData(source[key]);
   }
 
   // --- tree -----------------------------------------------------------------------------------
@@ -183,7 +233,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
         specName: this.taskSpec.name,
       });
     }
-    const child = new Task<C>(this.workflow, this.#host, spec, this, {
+    const child = new Task<C>(this.workflow, this.workflow.taskHost, spec, this, {
       state,
       threadId: this.threadId,
     });
@@ -198,9 +248,53 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
    * @throws {@link WorkflowError} when a definite child would have to be removed.
    */
   syncChildren(specs: readonly TaskSpecData[], state: number = TaskState.MAYBE): void {
+    if (this.#children.length === 0) {
+      for (const spec of specs) this.addChild(spec, state);
+      return;
+    }
+    if (specs.length > 30) {
+      this.#syncChildrenSlow(specs, state);
+      return;
+    }
+    // Bit i set: specs[i] has its child (each child matches the first unmatched equal spec).
+    let matched = 0;
+    let unneeded: Task[] | undefined;
+    const children = this.#children;
+    for (let c = 0; c < children.length; c++) {
+      const child = children[c] as Task;
+      if (child.triggered) continue;
+      let at = -1;
+      for (let i = 0; i < specs.length; i++) {
+        if ((matched & (1 << i)) === 0 && specs[i] === child.taskSpec) {
+          at = i;
+          break;
+        }
+      }
+      if (at >= 0) {
+        matched |= 1 << at;
+        if (child.hasState(TaskStateMask.NOT_FINISHED)) child.setState(state);
+      } else {
+        if (child.hasState(TaskStateMask.DEFINITE)) {
+          throw new WorkflowError(`removal of non-predicted child ${child.toString()}`, {
+            specName: this.taskSpec.name,
+          });
+        }
+        (unneeded ??= []).push(child);
+      }
+    }
+    if (unneeded !== undefined) for (const child of unneeded) child.remove();
+    for (let i = 0; i < specs.length; i++) {
+      if ((matched & (1 << i)) === 0) this.addChild(specs[i] as TaskSpecData, state);
+    }
+  }
+
+  /** {@link Task.syncChildren} for any number of specs. */
+  #syncChildrenSlow(specs: readonly TaskSpecData[], state: number): void {
     const missing = [...specs];
     const unneeded: Task[] = [];
-    for (const child of [...this.#children]) {
+    const children = this.#children;
+    for (let c = 0; c < children.length; c++) {
+      const child = children[c] as Task;
       if (child.triggered) continue;
       const at = missing.indexOf(child.taskSpec);
       if (at >= 0) {
@@ -246,7 +340,9 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     while (stack.length > 0) {
       const task = stack.pop() as Task;
       for (const child of task.#children) stack.push(child);
-      task.#host.taskRemoved(task);
+      if ((task.#bits & DETACHED) !== 0) continue;
+      task.#bits |= DETACHED;
+      task.workflow.taskHost.taskRemoved(task);
     }
   }
 
@@ -256,9 +352,10 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   setState(value: number): void {
     if (value === this.#state) return;
     const previous = this.#state;
-    this.lastStateChange = this.#host.clock();
+    const host = this.workflow.taskHost;
+    this.lastStateChange = host.clock(this.workflow);
     this.#state = value;
-    this.#host.stateChanged(this, previous);
+    host.stateChanged(this, previous);
   }
 
   /** Gives this task (and its subtree) a new thread id. */
@@ -269,12 +366,6 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     return id;
   }
 
-  /** Runs hook `name` through the spec type's layers, `base` last. */
-  #call<R>(name: TaskHookName, base: () => R): R {
-    const hooks = this.workflow.registry.hooks(this.taskSpec.typename, name);
-    return callHook(hooks as readonly Hook<TaskSpecData, R>[], this as Task, base);
-  }
-
   /**
    * Adds the possible future below this task: runs the spec's predict hook when the state is in
    * `mask`, then recurses into matching children while a definite task is followed or fewer
@@ -282,12 +373,18 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
    */
   predict(mask: number = TaskStateMask.PREDICTED, lookedAhead = 0): void {
     if (this.hasState(mask)) {
-      this.#call('predict', () => defaultPredict(this));
+      callTaskHook(this, 'predict', defaultPredict);
     }
     const lookAhead =
       this.hasState(TaskStateMask.DEFINITE) || lookedAhead + 1 < this.taskSpec.lookahead;
     if (!lookAhead) return;
-    for (const child of [...this.#children]) {
+    const children = this.#children;
+    if (children.length === 1) {
+      const only = children[0] as Task;
+      if (only.hasState(mask)) only.predict(mask, lookedAhead + 1);
+      return;
+    }
+    for (const child of [...children]) {
       if (child.hasState(mask)) child.predict(mask, lookedAhead + 1);
     }
   }
@@ -298,11 +395,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
    */
   update(): void {
     if (this.hasState(TaskStateMask.PREDICTED)) this.predict();
-    const ready = this.#call('update', () => {
-      this.inheritData();
-      this.workflow.emitTask('update', this);
-      return true;
-    });
+    const ready = callTaskHook(this, 'update', baseUpdate);
     if (ready) this.makeReady();
   }
 
@@ -311,9 +404,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     if (this.hasState(TaskState.COMPLETED) || this.hasState(TaskState.CANCELLED)) return;
     this.setState(TaskState.READY);
     for (const a of this.taskSpec.preAssign) applyAssign(a, this, this);
-    this.#call('onReady', () => {
-      this.workflow.emitTask('ready', this);
-    });
+    callTaskHook(this, 'onReady', baseReady);
   }
 
   /**
@@ -324,10 +415,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   run(): RunResult {
     let result: RunResult;
     try {
-      result = this.#call<RunResult>('run', () => {
-        this.workflow.emitTask('run', this);
-        return 'completed';
-      });
+      result = callTaskHook(this, 'run', baseRun);
       for (const a of this.taskSpec.postAssign) applyAssign(a, this, this);
     } catch (cause) {
       this.error();
@@ -348,21 +436,23 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   /** Marks the task COMPLETED, runs the complete hooks, then updates unfinished children. */
   complete(): void {
     this.setState(TaskState.COMPLETED);
-    this.#call('onComplete', () => {
-      this.workflow.emitTask('completed', this);
-    });
-    for (const child of [...this.#children]) {
-      if (!child.hasState(TaskStateMask.FINISHED)) child.update();
+    callTaskHook(this, 'onComplete', baseComplete);
+    const children = this.#children;
+    if (children.length === 1) {
+      const only = children[0] as Task;
+      if (!only.hasState(TaskStateMask.FINISHED)) only.update();
+    } else if (children.length > 1) {
+      for (const child of [...children]) {
+        if (!child.hasState(TaskStateMask.FINISHED)) child.update();
+      }
     }
-    this.#host.taskCompleted(this);
+    this.workflow.taskHost.taskCompleted(this);
   }
 
   /** Marks the task ERROR and runs the error hooks. */
   error(): void {
     this.setState(TaskState.ERROR);
-    this.#call('onError', () => {
-      this.workflow.emitTask('error', this);
-    });
+    callTaskHook(this, 'onError', baseError);
   }
 
   /**
@@ -378,9 +468,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
       } else {
         task.setState(TaskState.CANCELLED);
         task.dropChildren();
-        task.#call('onCancel', () => {
-          task.workflow.emitTask('cancelled', task);
-        });
+        callTaskHook(task, 'onCancel', baseCancel);
       }
     }
   }
@@ -396,9 +484,9 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
    */
   resetBranch(data?: DataObject): Task[] {
     this.#internal = undefined;
-    if (data !== undefined) this.#data.replace(data);
-    else if (this.#parent) this.#data.replace(cloneData(this.#parent.#data.peek()) as DataObject);
-    else this.#data.replace({});
+    if (data !== undefined) this.data = data;
+    else if (this.#parent) this.data = cloneData(this.#parent.peekData()) as DataObject;
+    else this.data = {};
     const removed = [...iterateTasks(this)].slice(1);
     this.dropChildren(true);
     this.setState(TaskState.FUTURE);
@@ -432,6 +520,49 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   toString(): string {
     return `<Task object (${this.taskSpec.name}) in state ${taskStateName(this.#state)} with id ${this.id}>`;
   }
+}
+
+/**
+ * Runs hook `name` of a task through its spec type's layers, `base` (the engine's behaviour) last.
+ * Bases take the task, so nothing is allocated for a type without hooks of that kind.
+ */
+function callTaskHook<R>(task: Task, name: TaskHookName, base: (task: Task) => R): R {
+  const hooks = task.workflow.registry.hooks(task.taskSpec.typename, name);
+  if (hooks.length === 0) return base(task);
+  return callHook(hooks as readonly Hook<TaskSpecData, R>[], task, bindBase(task, base));
+}
+
+function bindBase<R>(task: Task, base: (task: Task) => R): () => R {
+  return () => base(task);
+}
+
+// The engine's own behaviour at each hook (see TaskSpecLayer).
+const baseUpdate = (task: Task): boolean => {
+  task.inheritData();
+  task.workflow.emitTask('update', task);
+  return true;
+};
+const baseReady = (task: Task): void => task.workflow.emitTask('ready', task);
+const baseRun = (task: Task): RunResult => {
+  task.workflow.emitTask('run', task);
+  return 'completed';
+};
+const baseComplete = (task: Task): void => task.workflow.emitTask('completed', task);
+const baseError = (task: Task): void => task.workflow.emitTask('error', task);
+const baseCancel = (task: Task): void => task.workflow.emitTask('cancelled', task);
+
+const TRIGGERED = 1;
+const DETACHED = 2;
+/** The task's data object may be another task's too: copy it before writing. */
+const SHARED = 4;
+const DEPTH_SHIFT = 3;
+
+/** The children of every task that has none yet (never mutated: the first child replaces it). */
+const NO_CHILDREN: Task[] = [];
+
+function isEmpty(data: DataObject): boolean {
+  for (const _ in data) return false;
+  return true;
 }
 
 /** The base prediction: outputs become FUTURE below a definite task, else inherit the state. */

@@ -3,7 +3,7 @@ import { TaskNotFoundError, WorkflowError } from './errors.js';
 import { WorkflowEvents, type WorkflowEventName } from './events.js';
 import {
   compareTreeOrder,
-  firstInTreeOrder,
+  compareTreeOrderAttached,
   isInSubtree,
   iterateTasks,
   matchesFilter,
@@ -36,16 +36,37 @@ export interface WorkflowOptions {
   readonly scriptEngine?: ScriptEngine;
   /** Specs sub-workflows can refer to by key (default: the spec's `subSpecs`). */
   readonly library?: ReadonlyMap<string, WorkflowSpec>;
+  /**
+   * Called on every state change of a task in the workflow family, before the events are
+   * emitted (lets an engine layer keep its indexes without a listener per workflow).
+   * @internal
+   */
+  readonly onStateChange?: (task: Task, previous: number) => void;
 }
+
+/**
+ * The UUID-shaped id of counter value `n`. Every workflow counts from 1, so the low values are
+ * made once and shared by all instances instead of each instance holding its own strings.
+ */
+function counterId(n: number): string {
+  if (n >= ID_CACHE_SIZE) return `${ID_PREFIX}${n.toString(16).padStart(12, '0')}`;
+  const cached = ID_CACHE[n];
+  if (cached !== undefined) return cached;
+  // `join` builds one flat string (a template literal would leave a two-part rope per id); it is
+  // slower, which only the shared ids can afford.
+  const id = [ID_PREFIX, n.toString(16).padStart(12, '0')].join('');
+  ID_CACHE[n] = id;
+  return id;
+}
+const ID_PREFIX = '00000000-0000-4000-8000-';
+/** Ids made once and shared; a long run (a loop of thousands of rounds) stays within them. */
+const ID_CACHE_SIZE = 1 << 16;
+const ID_CACHE: (string | undefined)[] = [];
 
 /** Makes UUID-shaped ids from a counter: `00000000-0000-4000-8000-000000000001`, … */
 export function counterIds(start = 0): () => string {
   let n = start;
-  return () => {
-    n += 1;
-    const hex = n.toString(16).padStart(12, '0');
-    return `00000000-0000-4000-8000-${hex}`;
-  };
+  return () => counterId((n += 1));
 }
 
 /** A clock that returns 1, 2, 3, … (deterministic; pass a real clock for wall time). */
@@ -73,6 +94,97 @@ export interface WorkflowShared {
 }
 
 /**
+ * The {@link WorkflowShared} of one workflow family. Built so that a workflow that is only
+ * waiting costs little: the event bus is made when first asked for, the default id and clock
+ * counters are plain numbers, and with counter ids the id indexes are built on first lookup.
+ *
+ * Ids from elsewhere (a host's generator, a restored document) may collide, so then every task
+ * is indexed as it is added and duplicates are refused: the family index starts as the top
+ * workflow's own task map and gets a map of its own when a nested workflow joins the family.
+ */
+class Family implements WorkflowShared {
+  readonly registry: SpecRegistry;
+  readonly scriptEngine: ScriptEngine | undefined;
+  readonly library: ReadonlyMap<string, WorkflowSpec>;
+  readonly onStateChange: ((task: Task, previous: number) => void) | undefined;
+  /** The top workflow. */
+  readonly top: Workflow;
+  /** Whether ids come from outside the default counter (indexes are kept from the start). */
+  readonly eager: boolean;
+  /** Every task of the family by id, while it is kept (see {@link Family.index}). */
+  kept: Map<string, Task> | undefined;
+  threadIdPool = 0;
+  #events: WorkflowEvents | undefined;
+  readonly #newId: (() => string) | undefined;
+  readonly #clock: (() => number) | undefined;
+  #ids = 0;
+  #ticks = 0;
+
+  constructor(top: Workflow, options: WorkflowOptions, restore: boolean) {
+    this.registry = options.registry ?? CORE_REGISTRY;
+    this.scriptEngine = options.scriptEngine;
+    this.library = options.library ?? top.spec.subSpecs;
+    this.onStateChange = options.onStateChange;
+    this.top = top;
+    this.eager = restore || options.newId !== undefined;
+    this.kept = this.eager ? new Map() : undefined;
+    this.#events = options.events;
+    this.#newId = options.newId;
+    this.#clock = options.clock;
+  }
+
+  /** Every task of the family by id (built from the tree on first use with counter ids). */
+  get index(): Map<string, Task> {
+    let index = this.kept;
+    if (index === undefined) {
+      index = new Map();
+      for (const task of iterateTasks(this.top.taskTree)) index.set(task.id, task);
+      this.kept = index;
+    }
+    return index;
+  }
+
+  get events(): WorkflowEvents {
+    return (this.#events ??= new WorkflowEvents());
+  }
+  /** Whether anything listens to `type` (never creates the bus). */
+  listens(type: WorkflowEventName): boolean {
+    const events = this.#events;
+    return events !== undefined && events.has(type);
+  }
+  get newId(): () => string {
+    return this.#newId ?? (() => this.nextId());
+  }
+  get clock(): () => number {
+    return this.#clock ?? (() => this.tick());
+  }
+  /** A new task id: from the host's generator, else `counterIds()`'s next. */
+  nextId(): string {
+    const newId = this.#newId;
+    return newId !== undefined ? newId() : counterId((this.#ids += 1));
+  }
+  /** The time of a state change: from the host's clock, else `counterClock()`'s next. */
+  tick(): number {
+    const clock = this.#clock;
+    return clock !== undefined ? clock() : (this.#ticks += 1);
+  }
+  /** A nested workflow joins: the family index must no longer be the top's own task map. */
+  splitIndex(ownTasks: ReadonlyMap<string, Task> | undefined): void {
+    if (this.kept !== undefined && this.kept === ownTasks) this.kept = new Map(this.kept);
+  }
+}
+
+/**
+ * The one {@link TaskHost} of every workflow: it finds the workflow through the task (or is
+ * given it), so neither workflows nor tasks hold a host of their own. Set up inside the class,
+ * where it can reach the workflow's private state.
+ */
+let host: TaskHost;
+
+/** Shared stand-in for the empty maps a workflow has not needed yet. */
+const NO_ENTRIES: ReadonlyMap<never, never> = new Map<never, never>();
+
+/**
  * How the engine builds workflows it does not start normally (nested and restored ones); for
  * the serializer and for subclasses overriding {@link Workflow.nestedWorkflow}.
  */
@@ -98,8 +210,6 @@ export interface WorkflowInit {
  */
 export class Workflow implements DataScope {
   readonly spec: WorkflowSpec;
-  /** Workflow data; End's data is merged in when the workflow completes. */
-  data: DataObject = {};
   /** False once cancelled unsuccessfully. */
   success = true;
   /** The last completed task. */
@@ -108,63 +218,36 @@ export class Workflow implements DataScope {
   readonly outerTask: Task | undefined;
   #root: Task | undefined;
   #completed = false;
-  readonly #shared: WorkflowShared;
-  readonly #tasks = new Map<string, Task>();
-  readonly #byState = new Map<number, Set<Task>>();
-  readonly #subworkflows = new Map<string, Workflow>();
-  readonly #locks = new Set<string>();
-  readonly #specState = new Map<string, DataObject>();
-  readonly #host: TaskHost;
+  readonly #shared: Family;
+  /** Own tasks by id, in the order they were added; with counter ids, built on first use. */
+  #tasks: Map<string, Task> | undefined;
+  // What is not needed yet is not allocated: a waiting instance holds no empty maps or sets.
+  #data: DataObject | undefined;
+  /** Tasks by the states the engine looks up (see {@link Workflow.#setOf}). */
+  #waiting: Set<Task> | undefined;
+  #ready: Set<Task> | undefined;
+  #started: Set<Task> | undefined;
+  /** How many of this workflow's tasks are unfinished. */
+  #unfinished = 0;
+  #subworkflows: Map<string, Workflow> | undefined;
+  #locks: Set<string> | undefined;
+  #specState: Map<string, DataObject> | undefined;
 
   /** Creates the workflow, predicts its future and makes the start task READY. */
   constructor(spec: WorkflowSpec, options: WorkflowOptions = {}, init: WorkflowInit = {}) {
     this.spec = spec;
     this.outerTask = init.outerTask;
-    this.#shared = init.shared ?? {
-      registry: options.registry ?? CORE_REGISTRY,
-      events: options.events ?? new WorkflowEvents(),
-      newId: options.newId ?? counterIds(),
-      clock: options.clock ?? counterClock(),
-      scriptEngine: options.scriptEngine,
-      library: options.library ?? spec.subSpecs,
-      index: new Map(),
-      threadIdPool: 0,
-    };
-    const shared = this.#shared;
-    this.#host = {
-      newId: shared.newId,
-      clock: shared.clock,
-      taskAdded: (task) => {
-        if (shared.index.has(task.id)) {
-          throw new WorkflowError(`Duplicate task id '${task.id}'`);
-        }
-        this.#tasks.set(task.id, task);
-        shared.index.set(task.id, task);
-        this.#indexState(task, task.state);
-      },
-      taskRemoved: (task) => {
-        this.#tasks.delete(task.id);
-        shared.index.delete(task.id);
-        this.#byState.get(task.state)?.delete(task);
-        this.#subworkflows.delete(task.id);
-        // Removing a sub-workflow's root (e.g. resetting the task running it) ends the nesting.
-        const outer = this.outerTask;
-        if (task === this.#root && outer) outer.workflow.#subworkflows.delete(outer.id);
-      },
-      stateChanged: (task, previous) => {
-        this.#byState.get(previous)?.delete(task);
-        // A task removed from the tree may still be touched through a stale reference (as in
-        // SpiffWorkflow); it must not come back into the index.
-        if (this.#tasks.get(task.id) === task) this.#indexState(task, task.state);
-        const events = shared.events;
-        if (events.has('stateChanged'))
-          events.emit('stateChanged', { task, workflow: this, previous });
-        if ((task.state & ENTERED) !== 0 && (previous & ENTERED) === 0 && events.has('entered')) {
-          events.emit('entered', { task, workflow: this });
-        }
-      },
-      taskCompleted: (task) => this.#taskCompleted(task),
-    };
+    if (init.shared) {
+      // Only this module makes families (the serializer passes on a workflow's `shared`).
+      const family = init.shared as Family;
+      family.splitIndex(family.top.#tasks);
+      this.#shared = family;
+      if (family.eager) this.#tasks = new Map();
+    } else {
+      const family = new Family(this, options, init.restore === true);
+      this.#shared = family;
+      this.#tasks = family.kept;
+    }
     if (init.restore) return;
     const root = this.#createRoot(spec.start, init.outerTask);
     root.predict(TaskStateMask.NOT_FINISHED);
@@ -184,9 +267,9 @@ export class Workflow implements DataScope {
   get events(): WorkflowEvents {
     return this.#shared.events;
   }
-  /** The script engine for Transform and friends, if the host gave one. */
+  /** The script engine for Transform and friends, if the host gave one (a sub-workflow's is its top workflow's). */
   get scriptEngine(): ScriptEngine | undefined {
-    return this.#shared.scriptEngine;
+    return this.outerTask ? this.topWorkflow.scriptEngine : this.#shared.scriptEngine;
   }
   /** Specs sub-workflows can use, by key. */
   get library(): ReadonlyMap<string, WorkflowSpec> {
@@ -194,11 +277,18 @@ export class Workflow implements DataScope {
   }
   /** This workflow's own tasks by id (sub-workflow tasks live in their workflows). */
   get tasks(): ReadonlyMap<string, Task> {
-    return this.#tasks;
+    return (this.#tasks ??= this.#ownTasks());
   }
   /** Running sub-workflows by the id of the task that runs them. */
   get subworkflows(): ReadonlyMap<string, Workflow> {
-    return this.#subworkflows;
+    return this.#subworkflows ?? NO_ENTRIES;
+  }
+  /** Workflow data; End's data is merged in when the workflow completes. */
+  get data(): DataObject {
+    return (this.#data ??= {});
+  }
+  set data(value: DataObject) {
+    this.#data = value;
   }
   /** The outermost workflow. */
   get topWorkflow(): Workflow {
@@ -211,13 +301,16 @@ export class Workflow implements DataScope {
     type: Exclude<WorkflowEventName, 'stateChanged' | 'workflowCompleted'>,
     task: Task,
   ): void {
-    const events = this.#shared.events;
-    if (events.has(type)) events.emit(type, { task, workflow: this });
+    const shared = this.#shared;
+    if (shared.listens(type)) shared.events.emit(type, { task, workflow: this });
   }
 
   /** The output specs of a task spec (resolved in this workflow's spec). */
   outputSpecs(spec: TaskSpecData): TaskSpecData[] {
-    return spec.outputs.map((name) => this.#specNamed(name));
+    const names = spec.outputs;
+    const out = new Array<TaskSpecData>(names.length);
+    for (let i = 0; i < names.length; i++) out[i] = this.#specNamed(names[i] as string);
+    return out;
   }
   /** The input specs of a task spec (resolved in this workflow's spec). */
   inputSpecs(spec: TaskSpecData): TaskSpecData[] {
@@ -239,7 +332,7 @@ export class Workflow implements DataScope {
 
   /** Whether no task is unfinished (or the workflow was cancelled or reached End). */
   isCompleted(): boolean {
-    if (!this.#completed && !this.#hasTaskIn(TaskStateMask.NOT_FINISHED)) this.#completed = true;
+    if (!this.#completed && !this.#hasUnfinished()) this.#completed = true;
     return this.#completed;
   }
 
@@ -265,8 +358,11 @@ export class Workflow implements DataScope {
 
   /** The first task matching a query in depth-first order, or `undefined`. */
   getNextTask(query: TaskQuery = {}): Task | undefined {
-    const indexed = this.#fromIndex(query);
-    if (indexed) return firstInTreeOrder(indexed);
+    const state = query.state ?? TaskStateMask.ANY;
+    if ((state & ~INDEXED) === 0 && query.maxDepth === undefined && query.endAtSpec === undefined) {
+      // Straight from the state index, without collecting the candidates first.
+      return this.#firstMatch(state, query, undefined);
+    }
     for (const task of iterateTasks(query.from ?? this.taskTree, query)) return task;
     return undefined;
   }
@@ -318,7 +414,9 @@ export class Workflow implements DataScope {
     const manual = (options.haltOnManual ?? true) ? false : undefined;
     const last = useLastTask ? this.lastTask : undefined;
     let task =
-      last && this.#tasks.has(last.id) ? this.#first(TaskState.READY, manual, last) : undefined;
+      last && last.workflow === this && !last.detached
+        ? this.#first(TaskState.READY, manual, last)
+        : undefined;
     task ??= this.#first(TaskState.READY, manual, undefined);
     if (task === undefined) {
       this.updateWaitingTasks();
@@ -395,7 +493,8 @@ export class Workflow implements DataScope {
 
   /** A workflow data field, or `fallback`. */
   getData(name: string, fallback?: unknown): unknown {
-    return Object.hasOwn(this.data, name) ? this.data[name] : fallback;
+    const data = this.#data;
+    return data !== undefined && Object.hasOwn(data, name) ? data[name] : fallback;
   }
   /** Sets workflow data fields. */
   setData(values: Readonly<Record<string, unknown>>): void {
@@ -404,21 +503,22 @@ export class Workflow implements DataScope {
 
   /** Takes the named mutex if it is free; returns whether it was taken. */
   acquireMutex(name: string): boolean {
-    if (this.#locks.has(name)) return false;
-    this.#locks.add(name);
+    const locks = (this.#locks ??= new Set());
+    if (locks.has(name)) return false;
+    locks.add(name);
     return true;
   }
   /** Frees the named mutex. @throws {@link WorkflowError} when it is not held. */
   releaseMutex(name: string): void {
-    if (!this.#locks.delete(name)) throw new WorkflowError(`Mutex '${name}' is not locked`);
+    if (!this.#locks?.delete(name)) throw new WorkflowError(`Mutex '${name}' is not locked`);
   }
   /** Whether the named mutex is held. */
   isMutexLocked(name: string): boolean {
-    return this.#locks.has(name);
+    return this.#locks?.has(name) ?? false;
   }
   /** Names of the held mutexes. */
   get locks(): readonly string[] {
-    return [...this.#locks];
+    return this.#locks ? [...this.#locks] : [];
   }
 
   /**
@@ -426,16 +526,17 @@ export class Workflow implements DataScope {
    * Trigger's queue; here it belongs to the instance and is serialized with it).
    */
   specState(name: string): DataObject {
-    let state = this.#specState.get(name);
+    const all = (this.#specState ??= new Map());
+    let state = all.get(name);
     if (!state) {
       state = {};
-      this.#specState.set(name, state);
+      all.set(name, state);
     }
     return state;
   }
   /** All spec state, by spec name (see {@link Workflow.specState}). */
   get allSpecState(): ReadonlyMap<string, DataObject> {
-    return this.#specState;
+    return this.#specState ?? NO_ENTRIES;
   }
 
   // --- sub-workflows --------------------------------------------------------------------------
@@ -454,7 +555,7 @@ export class Workflow implements DataScope {
       outerTask: task,
       deferStart: true,
     });
-    this.#subworkflows.set(task.id, sub);
+    (this.#subworkflows ??= new Map()).set(task.id, sub);
     if (!options.deferStart) sub.taskTree.makeReady();
     return sub;
   }
@@ -481,7 +582,7 @@ export class Workflow implements DataScope {
 
   #createRoot(spec: TaskSpecData, outerTask: Task | undefined): Task {
     // A sub-workflow's root hangs under the task running it, as its first child.
-    const root = new Task(this, this.#host, spec, outerTask, {
+    const root = new Task(this, host, spec, outerTask, {
       state: TaskState.FUTURE,
       threadId: this.#shared.threadIdPool,
       index: 0,
@@ -490,25 +591,142 @@ export class Workflow implements DataScope {
     return root;
   }
 
-  #indexState(task: Task, state: number): void {
-    let set = this.#byState.get(state);
-    if (!set) {
+  // --- task callbacks (through the TaskHost) ---------------------------------------------------
+
+  // The id maps are updated only once built (see Family); counter ids cannot collide.
+  #taskAdded(task: Task): void {
+    const index = this.#shared.kept;
+    const own = this.#tasks;
+    if (index !== undefined) {
+      if (index.has(task.id)) throw new WorkflowError(`Duplicate task id '${task.id}'`);
+      index.set(task.id, task);
+    }
+    if (own !== undefined && own !== index) own.set(task.id, task);
+    this.#indexState(task, task.state, true);
+  }
+
+  /** Called once per task, when it leaves the tree (see {@link Task.detached}). */
+  #taskRemoved(task: Task): void {
+    const index = this.#shared.kept;
+    const own = this.#tasks;
+    index?.delete(task.id);
+    if (own !== undefined && own !== index) own.delete(task.id);
+    this.#indexState(task, task.state, false);
+    this.#subworkflows?.delete(task.id);
+    // Removing a sub-workflow's root (e.g. resetting the task running it) ends the nesting.
+    const outer = this.outerTask;
+    if (task === this.#root && outer) outer.workflow.#subworkflows?.delete(outer.id);
+  }
+
+  #stateChanged(task: Task, previous: number): void {
+    // A task removed from the tree may still be touched through a stale reference (as in
+    // SpiffWorkflow); it must not come back into the index.
+    if (!task.detached) {
+      this.#indexState(task, previous, false);
+      this.#indexState(task, task.state, true);
+    }
+    const shared = this.#shared;
+    shared.onStateChange?.(task, previous);
+    if (shared.listens('stateChanged')) {
+      shared.events.emit('stateChanged', { task, workflow: this, previous });
+    }
+    if ((task.state & ENTERED) !== 0 && (previous & ENTERED) === 0 && shared.listens('entered')) {
+      shared.events.emit('entered', { task, workflow: this });
+    }
+  }
+
+  static {
+    host = {
+      newId: (workflow) => workflow.#shared.nextId(),
+      clock: (workflow) => workflow.#shared.tick(),
+      taskAdded: (task) => task.workflow.#taskAdded(task),
+      taskRemoved: (task) => task.workflow.#taskRemoved(task),
+      stateChanged: (task, previous) => task.workflow.#stateChanged(task, previous),
+      taskCompleted: (task) => task.workflow.#taskCompleted(task),
+    };
+  }
+
+  /**
+   * This workflow's tasks in the order they were added: counter ids are made in that order and
+   * have one length, so sorting them by id restores it.
+   */
+  #ownTasks(): Map<string, Task> {
+    const own: Task[] = [];
+    const root = this.#root;
+    // A removed root (a reset sub-workflow) takes all of the workflow's tasks with it.
+    if (root !== undefined && !root.detached) {
+      const stack: Task[] = [root];
+      while (stack.length > 0) {
+        const task = stack.pop() as Task;
+        own.push(task);
+        // A nested workflow's tasks all hang below its root, which is not ours.
+        for (const child of task.children) if (child.workflow === this) stack.push(child);
+      }
+    }
+    own.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const map = new Map<string, Task>();
+    for (const task of own) map.set(task.id, task);
+    return map;
+  }
+
+  /** Counts a task in or out of `state` (unfinished count, and the set of a looked-up state). */
+  #indexState(task: Task, state: number, add: boolean): void {
+    if ((state & TaskStateMask.NOT_FINISHED) !== 0) this.#unfinished += add ? 1 : -1;
+    if ((state & INDEXED) === 0) return;
+    let set = this.#setOf(state);
+    if (!add) {
+      set?.delete(task);
+      return;
+    }
+    if (set === undefined) {
       set = new Set();
-      this.#byState.set(state, set);
+      if (state === TaskState.WAITING) this.#waiting = set;
+      else if (state === TaskState.READY) this.#ready = set;
+      else this.#started = set;
     }
     set.add(task);
   }
 
-  /** Tasks of this workflow and its sub-workflows whose state is in `mask`. */
+  /** The tasks in a looked-up state (WAITING, READY or STARTED), if any ever were. */
+  #setOf(state: number): Set<Task> | undefined {
+    return state === TaskState.READY
+      ? this.#ready
+      : state === TaskState.WAITING
+        ? this.#waiting
+        : state === TaskState.STARTED
+          ? this.#started
+          : undefined;
+  }
+
+  /** Tasks of this workflow and its sub-workflows whose state is in `mask` (WAITING, READY, STARTED). */
   #collect(mask: number): Task[] {
     const out: Task[] = [];
     const stack: Workflow[] = [this];
     while (stack.length > 0) {
       const wf = stack.pop() as Workflow;
-      for (const [state, set] of wf.#byState) if ((state & mask) !== 0) out.push(...set);
-      stack.push(...wf.#subworkflows.values());
+      if ((mask & TaskState.WAITING) !== 0 && wf.#waiting) out.push(...wf.#waiting);
+      if ((mask & TaskState.READY) !== 0 && wf.#ready) out.push(...wf.#ready);
+      if ((mask & TaskState.STARTED) !== 0 && wf.#started) out.push(...wf.#started);
+      if (wf.#subworkflows) stack.push(...wf.#subworkflows.values());
     }
     return out;
+  }
+
+  /** The first of `best` and the indexed tasks in `mask` that match `query`, in tree order. */
+  #firstMatch(mask: number, query: TaskQuery, best: Task | undefined): Task | undefined {
+    if ((mask & TaskState.WAITING) !== 0 && this.#waiting) {
+      best = firstMatching(this.#waiting, query, best);
+    }
+    if ((mask & TaskState.READY) !== 0 && this.#ready) {
+      best = firstMatching(this.#ready, query, best);
+    }
+    if ((mask & TaskState.STARTED) !== 0 && this.#started) {
+      best = firstMatching(this.#started, query, best);
+    }
+    const subs = this.#subworkflows;
+    if (subs !== undefined)
+      for (const sub of subs.values()) best = sub.#firstMatch(mask, query, best);
+    return best;
   }
 
   /**
@@ -521,29 +739,44 @@ export class Workflow implements DataScope {
     from: Task | undefined,
     after?: Task,
   ): Task | undefined {
-    let best: Task | undefined;
-    const visit = (wf: Workflow): void => {
-      const set = wf.#byState.get(state);
-      if (set !== undefined) {
-        for (const task of set) {
-          if (manual !== undefined && task.taskSpec.manual !== manual) continue;
-          if (from !== undefined && !isInSubtree(task, from)) continue;
-          if (after !== undefined && compare(task, after) <= 0) continue;
-          if (best === undefined || compare(task, best) < 0) best = task;
-        }
+    return this.#firstIn(state, manual, from, after, undefined);
+  }
+
+  #firstIn(
+    state: TaskState,
+    manual: boolean | undefined,
+    from: Task | undefined,
+    after: Task | undefined,
+    best: Task | undefined,
+  ): Task | undefined {
+    const set = this.#setOf(state);
+    if (set !== undefined) {
+      for (const task of set) {
+        if (manual !== undefined && task.taskSpec.manual !== manual) continue;
+        if (from !== undefined && !isInSubtree(task, from)) continue;
+        if (after !== undefined && compare(task, after) <= 0) continue;
+        if (best === undefined || compareTreeOrderAttached(task, best) < 0) best = task;
       }
-      if (wf.#subworkflows.size > 0) for (const sub of wf.#subworkflows.values()) visit(sub);
-    };
-    visit(this);
+    }
+    const subs = this.#subworkflows;
+    if (subs !== undefined && subs.size > 0) {
+      for (const sub of subs.values()) best = sub.#firstIn(state, manual, from, after, best);
+    }
     return best;
   }
 
-  #hasTaskIn(mask: number): boolean {
+  /** How many of this workflow's own tasks (not its sub-workflows') are unfinished. @internal */
+  get unfinishedTaskCount(): number {
+    return this.#unfinished;
+  }
+
+  /** Whether this workflow or a sub-workflow has an unfinished task. */
+  #hasUnfinished(): boolean {
     const stack: Workflow[] = [this];
     while (stack.length > 0) {
       const wf = stack.pop() as Workflow;
-      for (const [state, set] of wf.#byState) if ((state & mask) !== 0 && set.size > 0) return true;
-      stack.push(...wf.#subworkflows.values());
+      if (wf.#unfinished > 0) return true;
+      if (wf.#subworkflows) stack.push(...wf.#subworkflows.values());
     }
     return false;
   }
@@ -555,8 +788,8 @@ export class Workflow implements DataScope {
       this.#completed = true;
     }
     if (this.#completed) {
-      if (this.events.has('workflowCompleted'))
-        this.events.emit('workflowCompleted', { workflow: this });
+      if (this.#shared.listens('workflowCompleted'))
+        this.#shared.events.emit('workflowCompleted', { workflow: this });
       const outer = this.outerTask;
       if (outer && !outer.hasState(TaskStateMask.FINISHED)) outer.update();
     } else {
@@ -573,19 +806,19 @@ export class Workflow implements DataScope {
   }): void {
     this.#root = state.root;
     this.#completed = state.completed;
-    for (const name of state.locks) this.#locks.add(name);
-    for (const [k, v] of state.specState) this.#specState.set(k, v);
+    if (state.locks.length > 0) this.#locks = new Set(state.locks);
+    if (state.specState.size > 0) this.#specState = new Map(state.specState);
     let pool = this.#shared.threadIdPool;
-    for (const task of this.#tasks.values()) pool = Math.max(pool, task.threadId);
+    for (const task of this.tasks.values()) pool = Math.max(pool, task.threadId);
     this.#shared.threadIdPool = pool;
   }
   /** Registers a restored sub-workflow. @internal */
   restoreSubworkflow(taskId: string, sub: Workflow): void {
-    this.#subworkflows.set(taskId, sub);
+    (this.#subworkflows ??= new Map()).set(taskId, sub);
   }
   /** The host for tasks the serializer creates. @internal */
   get taskHost(): TaskHost {
-    return this.#host;
+    return host;
   }
   /** The shared engine state, for nested workflows the serializer creates. @internal */
   get shared(): WorkflowShared {
@@ -595,3 +828,15 @@ export class Workflow implements DataScope {
 
 const compare = compareTreeOrder;
 const ENTERED = TaskState.WAITING | TaskState.READY;
+const INDEXED = TaskState.WAITING | TaskState.READY | TaskState.STARTED;
+
+/** The first of `best` and the tasks of `tasks` that match `query`, in tree order. */
+function firstMatching(tasks: Iterable<Task>, query: TaskQuery, best: Task | undefined) {
+  const from = query.from;
+  for (const task of tasks) {
+    if (!matchesFilter(task, query)) continue;
+    if (from !== undefined && !isInSubtree(task, from)) continue;
+    if (best === undefined || compareTreeOrderAttached(task, best) < 0) best = task;
+  }
+  return best;
+}

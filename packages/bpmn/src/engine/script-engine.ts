@@ -43,52 +43,84 @@ export interface PythonScriptEngineOptions {
  * ```
  */
 export class PythonScriptEngine {
+  /** The engine whose call is in progress: the shared host hooks read its clock and random source. */
+  static #active: PythonScriptEngine | undefined;
+  /**
+   * Host hooks shared by every engine, so the stdlib modules (`datetime` above all) are built once
+   * per process instead of once per engine; they ask the engine of the call in progress.
+   */
+  static readonly #host = {
+    now: (): number => {
+      const engine = PythonScriptEngine.#active;
+      return engine ? engine.#hostNow() : 0;
+    },
+    random: (): number => {
+      const engine = PythonScriptEngine.#active;
+      return engine ? engine.#random() : 0;
+    },
+  };
+  /** `vars()`, `globals()` and `locals()`: the globals and the context of the call in progress. */
+  static readonly #namespace = (): PyValue => {
+    const dict = new PyDict();
+    const engine = PythonScriptEngine.#active;
+    if (engine === undefined) return dict;
+    for (const [k, v] of engine.#globals) dict.set(k, v);
+    for (const [k, v] of engine.#current ?? []) dict.set(k, v);
+    return dict;
+  };
+  static #namespaceBuiltins: readonly (readonly [string, PyValue])[] | undefined;
+
   readonly #globals = new Map<string, PyValue>();
-  #options: RunOptions;
+  readonly #options: RunOptions;
+  /** For scripts: their context falls back to the globals itself (see {@link ScriptContext}). */
+  readonly #scriptOptions: RunOptions = { host: PythonScriptEngine.#host };
   #hostNow: () => number;
+  readonly #random: () => number;
 
   constructor(options: PythonScriptEngineOptions = {}) {
     const host = options.host ?? { now: () => 0 };
     this.#hostNow = host.now;
-    this.#options = this.#runOptions(host);
-    const datetime = importModule('datetime', this.#options.host as never);
+    this.#random = host.random ?? seededRandom();
+    this.#options = { host: PythonScriptEngine.#host, globals: this.#globals };
+    const datetime = importModule('datetime', PythonScriptEngine.#host as never);
     this.#globals.set('datetime', datetime.attrs.get('datetime') as PyValue);
     this.#globals.set('timedelta', datetime.attrs.get('timedelta') as PyValue);
     for (const [k, v] of Object.entries(options.globals ?? {})) this.#globals.set(k, v);
     if (options.prelude !== undefined) this.addPrelude(options.prelude);
   }
 
-  #runOptions(host: ScriptHost): RunOptions {
-    let seed = 12345;
-    const random =
-      host.random ??
-      (() => {
-        seed = (seed * 1103515245 + 12345) % 2147483648;
-        return seed / 2147483648;
-      });
-    return { host: { now: () => this.#hostNow(), random }, globals: this.#globals };
-  }
-
   /** The context of the call in progress, read by `vars()`, `globals()` and `locals()`. */
   #current: Map<string, PyValue> | undefined;
   #withNamespace = false;
 
-  /** Run options for one call on `context` (the globals include `vars()` and friends). */
-  #callOptions(context: Map<string, PyValue>): RunOptions {
+  /**
+   * Runs `body` as this engine's call on `context`: the shared host hooks answer for this engine
+   * and (with `namespace`) the globals include `vars()` and friends.
+   */
+  #call<R>(context: Map<string, PyValue> | undefined, body: () => R, namespace = true): R {
+    if (namespace) this.#withNamespaceBuiltins();
+    const previous = PythonScriptEngine.#active;
+    const previousContext = this.#current;
+    PythonScriptEngine.#active = this;
     this.#current = context;
-    if (!this.#withNamespace) {
-      this.#withNamespace = true;
-      const namespace = (): PyValue => {
-        const dict = new PyDict();
-        for (const [k, v] of this.#globals) dict.set(k, v);
-        for (const [k, v] of this.#current ?? []) dict.set(k, v);
-        return dict;
-      };
-      for (const name of ['vars', 'globals', 'locals']) {
-        if (!this.#globals.has(name)) this.#globals.set(name, builtin(name, namespace));
-      }
+    try {
+      return body();
+    } finally {
+      PythonScriptEngine.#active = previous;
+      this.#current = previousContext;
     }
-    return this.#options;
+  }
+
+  /** Adds `vars()`, `globals()` and `locals()` to the globals, once, unless defined already. */
+  #withNamespaceBuiltins(): void {
+    if (this.#withNamespace) return;
+    this.#withNamespace = true;
+    PythonScriptEngine.#namespaceBuiltins ??= ['vars', 'globals', 'locals'].map(
+      (name) => [name, builtin(name, PythonScriptEngine.#namespace)] as const,
+    );
+    for (const [name, fn] of PythonScriptEngine.#namespaceBuiltins) {
+      if (!this.#globals.has(name)) this.#globals.set(name, fn);
+    }
   }
 
   /** Sets the clock scripts see (the workflow's injected clock). */
@@ -115,10 +147,12 @@ export class PythonScriptEngine {
     names.delete('');
     const exports = [...names].map((n) => `'${n}': ${n}`).join(', ');
     const scope = new Map<string, PyValue>(this.#globals);
-    execute(`${source}\n__prelude_exports__ = {${exports}}\n`, scope, {
-      ...this.#options,
-      globals: undefined,
-    });
+    const options = { ...this.#options, globals: undefined };
+    this.#call(
+      undefined,
+      () => execute(`${source}\n__prelude_exports__ = {${exports}}\n`, scope, options),
+      false,
+    );
     const collected = scope.get('__prelude_exports__');
     if (collected instanceof PyDict) {
       for (const { key, value } of collected.entries()) this.#globals.set(String(key), value);
@@ -139,7 +173,7 @@ export class PythonScriptEngine {
   /** Evaluates an expression with plain data as its variables. */
   evaluateWith(expression: string, data: Readonly<Record<string, unknown>>): PyValue {
     const context = toContext(data);
-    return evaluate(expression, context, this.#callOptions(context));
+    return this.#call(context, () => evaluate(expression, context, this.#options));
   }
 
   /**
@@ -147,11 +181,19 @@ export class PythonScriptEngine {
    * @throws {@link WorkflowTaskError} naming the task when the expression fails
    */
   evaluate(task: Task, expression: string, external?: Readonly<Record<string, unknown>>): PyValue {
+    this.#withNamespaceBuiltins();
+    const previous = PythonScriptEngine.#active;
+    const previousContext = this.#current;
     try {
-      const context = toContext({ ...(external ?? {}), ...task.peekData() });
-      return evaluate(expression, context, this.#callOptions(context));
+      const context = contextOf(task.peekData(), external);
+      PythonScriptEngine.#active = this;
+      this.#current = context;
+      return evaluate(expression, context, this.#options);
     } catch (cause) {
       throw taskError(task, `Error evaluating expression '${expression}'`, cause);
+    } finally {
+      PythonScriptEngine.#active = previous;
+      this.#current = previousContext;
     }
   }
 
@@ -166,11 +208,15 @@ export class PythonScriptEngine {
    * @throws {@link WorkflowTaskError} naming the task when the script fails
    */
   execute(task: Task, script: string, external?: Readonly<Record<string, unknown>>): void {
-    const data = task.data;
-    const overwrites = Object.keys(data).filter(
-      (k) => this.#globals.has(k) && k !== 'datetime' && k !== 'timedelta',
-    );
-    if (overwrites.length > 0) {
+    // The script works on Python copies and its result replaces the data: no private copy of
+    // the (possibly shared) data is needed to read it.
+    const data = task.peekData();
+    let overwrites: string[] | undefined;
+    for (const k of Object.keys(data)) {
+      if (this.#globals.has(k) && k !== 'datetime' && k !== 'timedelta')
+        (overwrites ??= []).push(k);
+    }
+    if (overwrites !== undefined) {
       throw taskError(
         task,
         'Error executing script',
@@ -179,40 +225,131 @@ export class PythonScriptEngine {
         ),
       );
     }
-    const context = toContext({ ...(external ?? {}), ...data });
+    const context = new ScriptContext(this.#globals);
+    fillContext(context, data, external);
     let failure: unknown;
+    this.#withNamespaceBuiltins();
+    const previous = PythonScriptEngine.#active;
+    const previousContext = this.#current;
+    PythonScriptEngine.#active = this;
+    this.#current = context;
     try {
-      execute(script, context, this.#callOptions(context));
+      execute(script, context, this.#scriptOptions);
     } catch (cause) {
       failure = cause;
+    } finally {
+      PythonScriptEngine.#active = previous;
+      this.#current = previousContext;
     }
     // As in SpiffWorkflow, what the script assigned before failing stays in the task data.
     const out: Record<string, unknown> = {};
-    for (const [k, v] of context) {
-      if (v instanceof PyCallable || v instanceof PyModule || this.#globals.has(k)) continue;
-      if (external && Object.hasOwn(external, k)) continue;
+    const globals = this.#globals;
+    context.forEach((v, k) => {
+      if (v instanceof PyCallable || v instanceof PyModule || globals.has(k)) return;
+      if (external && Object.hasOwn(external, k)) return;
       try {
         out[k] = toData(v);
       } catch {
         // Values that are not data (e.g. objects of host types) are dropped.
       }
-    }
+    });
     task.data = out;
     if (failure !== undefined) throw taskError(task, 'Error executing script', failure);
   }
 }
 
+/** The context of a call: `external`'s names, then the task data's (which win). */
+function contextOf(
+  data: Readonly<Record<string, unknown>>,
+  external: Readonly<Record<string, unknown>> | undefined,
+): Map<string, PyValue> {
+  return fillContext(new Map<string, PyValue>(), data, external);
+}
+
+function fillContext(
+  context: Map<string, PyValue>,
+  data: Readonly<Record<string, unknown>>,
+  external: Readonly<Record<string, unknown>> | undefined,
+): Map<string, PyValue> {
+  const source = external !== undefined && hasKeys(external) ? { ...external, ...data } : data;
+  for (const k of Object.keys(source)) context.set(k, toPython(source[k] as JsonLike));
+  return context;
+}
+
+function hasKeys(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
+}
+
+/**
+ * A script's variables: the task data, then the engine's globals. A script sees, shadows and
+ * deletes the globals as if they were copied in beside the data (SpiffWorkflow's environment
+ * puts them into the script's globals), without copying them in and out on every call.
+ */
+class ScriptContext extends Map<string, PyValue> {
+  readonly #globals: ReadonlyMap<string, PyValue>;
+  /** Globals the script deleted (`del name`): no longer visible. */
+  #hidden: Set<string> | undefined;
+
+  constructor(globals: ReadonlyMap<string, PyValue>) {
+    super();
+    this.#globals = globals;
+  }
+
+  override get(name: string): PyValue | undefined {
+    const value = super.get(name);
+    if (value !== undefined || this.#hidden?.has(name) === true) return value;
+    return this.#globals.get(name);
+  }
+
+  override set(name: string, value: PyValue): this {
+    this.#hidden?.delete(name);
+    return super.set(name, value);
+  }
+
+  override delete(name: string): boolean {
+    const own = super.delete(name);
+    if (this.#globals.has(name) && this.#hidden?.has(name) !== true) {
+      (this.#hidden ??= new Set()).add(name);
+      return true;
+    }
+    return own;
+  }
+}
+
+/** A deterministic random source (a linear congruential generator), one per engine. */
+function seededRandom(): () => number {
+  let seed = 12345;
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
+
 /** Converts JSON-like task data (with tagged values) into an interpreter context. */
 export function toContext(data: Readonly<Record<string, unknown>>): Map<string, PyValue> {
   const context = new Map<string, PyValue>();
-  for (const [k, v] of Object.entries(data)) context.set(k, toPython(v as JsonLike));
+  for (const k of Object.keys(data)) context.set(k, toPython(data[k] as JsonLike));
   return context;
 }
 
 /** Converts a Python value into JSON-like task data (integral floats stay tagged floats). */
 export function toData(value: PyValue): JsonLike {
-  return fromPython(value, { exactFloats: true });
+  // Scalars directly, as `fromPython` converts them (it sets up cycle tracking for every call).
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'bigint':
+      if (value >= -MAX_SAFE && value <= MAX_SAFE) return Number(value);
+      break;
+  }
+  if (value === null) return null;
+  return fromPython(value, EXACT_FLOATS);
 }
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const EXACT_FLOATS = { exactFloats: true } as const;
 
 function taskError(task: Task, message: string, cause: unknown): WorkflowTaskError {
   const detail = cause instanceof Error ? cause.message : String(cause);
