@@ -10,18 +10,21 @@ export interface EventDefinition {
   readonly expression?: string | null;
   /** Message correlation properties. */
   readonly correlationProperties?: readonly CorrelationProperty[];
-  /** spiff flavour: expression giving the payload of a thrown message. */
+  // Fields flavours fill in (their event layers give them meaning).
+  /** Expression giving the payload of a thrown event. */
   readonly payloadExpression?: string | null;
-  /** spiff flavour: variable receiving a caught message's payload. */
+  /** spiff: variable receiving a caught message's payload. */
   readonly messageVar?: string | null;
-  /** spiff flavour: correlation properties computed from the catching task's data. */
+  /** spiff: correlation properties computed from the catching task's data. */
   readonly processCorrelations?: readonly CorrelationProperty[];
-  /** spiff flavour: variable receiving a caught signal, error or escalation payload. */
+  /** spiff: variable receiving a caught signal, error or escalation payload. */
   readonly variable?: string | null;
-  /** The flavour whose semantics the definition follows (`spiff` payloads and correlations). */
-  readonly flavor?: 'spiff' | 'camunda';
-  /** camunda flavour: where a caught message's payload goes (default `<task id>_Response`). */
+  /** camunda: where a caught message's payload goes (default `<task id>_Response`). */
   readonly resultVar?: string | null;
+  /** Compensation: the activity (its element id) to compensate; null for every one. */
+  readonly activityRef?: string | null;
+  /** Compensation: whether the throwing event waits for the handlers (default true). */
+  readonly waitForCompletion?: boolean;
   /** Multiple event definitions. */
   readonly eventDefinitions?: readonly EventDefinition[];
   readonly parallel?: boolean;
@@ -67,7 +70,10 @@ export interface BpmnSpec extends TaskSpecData {
   /** Flavour extensions (spiff pre/post scripts, camunda forms, properties, …). */
   readonly extensions: Readonly<Record<string, unknown>>;
   readonly eventDefinition?: EventDefinition;
+  /** Boundary events, event sub-processes: whether it interrupts (default true). */
   readonly cancelActivity?: boolean;
+  /** An activity with a compensation boundary event: the spec name of its handler. */
+  readonly compensationHandler?: string;
   readonly script?: string;
   readonly condTaskSpecs?: readonly BpmnConditionalOutput[];
   readonly defaultTaskSpec?: string | null;
@@ -95,10 +101,18 @@ export interface BpmnSpec extends TaskSpecData {
   readonly decisionRef?: string | null;
 }
 
+/** A data object of a process: its name, and the fields a flavour reads (spiff: `category`). */
+export interface DataObjectInfo {
+  readonly name: string | null;
+  readonly extensions: Readonly<Record<string, unknown>>;
+}
+
 /** Process-level information, kept on the process' Start spec. */
 export interface ProcessInfo {
   readonly bpmnId: string;
   readonly dataObjects: readonly string[];
+  /** Names and flavour fields of the data objects, by id (absent when there are none). */
+  readonly dataObjectInfo?: Readonly<Record<string, DataObjectInfo>>;
   readonly ioSpecification: BpmnSpec['ioSpecification'];
   readonly correlationKeys: Readonly<Record<string, readonly string[]>>;
 }
@@ -136,6 +150,7 @@ export const EVENT_KINDS: Readonly<Record<string, string>> = {
   TerminateEventDefinition: 'Terminate',
   CancelEventDefinition: 'Cancel',
   ConditionalEventDefinition: 'Conditional',
+  CompensateEventDefinition: 'Compensate',
   MultipleEventDefinition: 'Multiple',
 };
 

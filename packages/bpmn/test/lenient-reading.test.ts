@@ -182,7 +182,7 @@ describe('unsupported elements are listed with tag, id, file and line', () => {
       model(
         '<complexGateway id="t" />',
         '<process id="q" isExecutable="false">\n' +
-          '<intermediateThrowEvent id="link"><linkEventDefinition name="L" /></intermediateThrowEvent>\n' +
+          '<intermediateCatchEvent id="comp"><compensateEventDefinition /></intermediateCatchEvent>\n' +
           '<adHocSubProcess id="adhoc"><task id="inner" /></adHocSubProcess>\n' +
           '<intermediateCatchEvent id="ref"><eventDefinitionRef>sig</eventDefinitionRef></intermediateCatchEvent>\n' +
           '</process>\n',
@@ -198,10 +198,10 @@ describe('unsupported elements are listed with tag, id, file and line', () => {
         line: 5,
       },
       {
-        message: "Unsupported event definition 'linkEventDefinition'",
+        message: "Unsupported event definition 'compensateEventDefinition'",
         file: 'u.bpmn',
-        elementId: 'link',
-        tag: 'bpmn:linkEventDefinition',
+        elementId: 'comp',
+        tag: 'bpmn:compensateEventDefinition',
         line: 11,
       },
       {

@@ -36,17 +36,17 @@ describe('BpmnParser', () => {
     expect(error.location.elementId).toBe('complex');
   });
 
-  it.each(['linkEventDefinition', 'compensateEventDefinition'])(
+  it.each(['compensateEventDefinition'])(
     'rejects an event with a %s instead of running it as a none event',
     (definition) => {
       const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
   <bpmn:process id="p" isExecutable="true">
     <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:intermediateThrowEvent id="throw">
+    <bpmn:intermediateCatchEvent id="throw">
       <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
       <bpmn:${definition} id="def"/>
-    </bpmn:intermediateThrowEvent>
+    </bpmn:intermediateCatchEvent>
     <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="throw"/>
     <bpmn:sequenceFlow id="f2" sourceRef="throw" targetRef="end"/>

@@ -22,6 +22,14 @@ import {
   type DataRef,
   type EventDefinition,
 } from '../specs.js';
+import { startCompensation } from './compensation.js';
+import {
+  armedEventSubprocesses,
+  eventSubprocessStartLayer,
+  interruptionsAfter,
+  throwingFrom,
+  underArmed,
+} from './event-subprocesses.js';
 import { timerFired, timerUpdate } from './timers.js';
 import {
   catchEvent,
@@ -43,15 +51,15 @@ const specOf = (task: Task, name: string): BpmnSpec => {
   return spec as BpmnSpec;
 };
 
-/** The data objects visible to a task: its own workflow's, then the outer workflows'. */
-function dataObjects(task: Task): DataObject {
-  const out: DataObject = {};
-  const chain: Workflow[] = [];
-  for (let wf: Workflow | undefined = task.workflow; wf; wf = wf.outerTask?.workflow)
-    chain.push(wf);
-  for (const wf of chain.reverse()) {
+/**
+ * The data objects visible to a task: the outer workflows', then its own workflow's (nearer ones
+ * win); `undefined` when there are none.
+ */
+function dataObjects(task: Task): DataObject | undefined {
+  let out: DataObject | undefined;
+  for (let wf: Workflow | undefined = task.workflow; wf; wf = wf.outerTask?.workflow) {
     const objects = wf.data['data_objects'];
-    if (objects && typeof objects === 'object') Object.assign(out, objects);
+    if (objects && typeof objects === 'object') out = { ...objects, ...out };
   }
   return out;
 }
@@ -113,17 +121,6 @@ function writeRef(task: Task, ref: DataRef): void {
   delete task.data[ref.bpmnId];
 }
 
-function runScript(task: Task, script: string, where: string): void {
-  try {
-    engine(task).execute(task, script);
-  } catch (error) {
-    task.setState(TaskState.ERROR);
-    if (error instanceof Error)
-      (error as { notes?: string[] }).notes?.push(`Error occurred in the ${where}`);
-    throw error;
-  }
-}
-
 /**
  * Narrows a task's data to the variables of its IO specification (every one must be there).
  * @throws {@link WorkflowDataError} naming the first missing variable
@@ -141,7 +138,7 @@ function keepOnly(task: BTask, vars: readonly { readonly bpmnId: string }[], kin
   task.data = data;
 }
 
-/** Behaviour shared by every BPMN task spec (SpiffWorkflow's `BpmnTaskSpec` + spiff scripts). */
+/** Behaviour shared by every BPMN task spec (SpiffWorkflow's `BpmnTaskSpec`). */
 export const bpmnTaskLayer: Layer = {
   update(task, next) {
     const ready = next();
@@ -149,14 +146,10 @@ export const bpmnTaskLayer: Layer = {
     for (const ref of spec.dataInputAssociations) task.data[ref.bpmnId] = readRef(task, ref);
     const inputs = spec.ioSpecification?.dataInputs ?? [];
     if (inputs.length > 0) keepOnly(task, inputs, 'input');
-    const pre = spec.extensions['preScript'];
-    if (typeof pre === 'string' && pre !== '') runScript(task, pre, 'Pre-Script');
     return ready;
   },
   onComplete(task, next) {
     const spec = task.taskSpec;
-    const post = spec.extensions['postScript'];
-    if (typeof post === 'string' && post !== '') runScript(task, post, 'Post-Script');
     const outputs = spec.ioSpecification?.dataOutputs ?? [];
     if (outputs.length > 0) keepOnly(task, outputs, 'output');
     for (const ref of spec.dataOutputAssociations) writeRef(task, ref);
@@ -248,12 +241,29 @@ function predictChildren(task: Task): void {
   }
 }
 
-const multiChoicePredict: Layer['predict'] = (task) => {
+/** A gateway spec's outputs without and with a condition, resolved once per spec. */
+interface GatewayOutputs {
+  readonly workflowSpec: unknown;
+  readonly unconditional: readonly TaskSpecData[];
+  readonly conditional: readonly TaskSpecData[];
+}
+const gatewayOutputSpecs = new WeakMap<TaskSpecData, GatewayOutputs>();
+
+function outputsByCondition(task: BTask): GatewayOutputs {
+  const known = gatewayOutputSpecs.get(task.taskSpec);
+  if (known !== undefined && known.workflowSpec === task.workflow.spec) return known;
   const unconditional: TaskSpecData[] = [];
   const conditional: TaskSpecData[] = [];
   for (const { condition, output } of task.taskSpec.condTaskSpecs ?? []) {
     (condition === null ? unconditional : conditional).push(specOf(task, output));
   }
+  const outputs = { workflowSpec: task.workflow.spec, unconditional, conditional };
+  gatewayOutputSpecs.set(task.taskSpec, outputs);
+  return outputs;
+}
+
+const multiChoicePredict: Layer['predict'] = (task) => {
+  const { unconditional, conditional } = outputsByCondition(task);
   const state = task.state === TaskState.MAYBE ? TaskState.MAYBE : TaskState.LIKELY;
   task.syncChildren(unconditional, state);
   for (const s of conditional) task.addChild(s, TaskState.MAYBE);
@@ -303,38 +313,112 @@ interface JoinInstances {
   readonly finished: Task[];
   /** Input spec name → finished instances whose parent (of that spec) had completed. */
   readonly finishedInputs: Map<string, number>;
+  /** Size of `active` at which removed instances (predictions dropped again) are cleared out. */
+  pruneAt: number;
 }
 
-const joinIndex = new WeakMap<Workflow, Map<TaskSpecData, JoinInstances>>();
+function newInstances(): JoinInstances {
+  return { active: new Set(), finished: [], finishedInputs: new Map(), pruneAt: 16 };
+}
+
+/** A workflow's join bookkeeping (kept by its top workflow, see `BpmnWorkflow.joinState`). */
+interface JoinState {
+  /** The instances by join spec; `undefined` until seeded (again, after tasks were removed). */
+  index: Map<TaskSpecData, JoinInstances> | undefined;
+  /** Memo of {@link previousOf}. */
+  readonly previous: Map<Task, Task | null>;
+  /** Memo of {@link ancestorInputs}. */
+  readonly chains: Map<Task, ReadonlyMap<string, number>>;
+}
+
+/** The join bookkeeping of a workflow family, by workflow. */
+interface FamilyJoins {
+  /**
+   * Restored from a serialized form: join tasks may be in any state without having changed
+   * state here, so a workflow's index is seeded by a scan.
+   */
+  readonly restored: boolean;
+  readonly states: Map<Workflow, JoinState>;
+}
+
+/** Marks a restored workflow family (its join indexes are seeded by a scan). @internal */
+export function markRestoredFamily(top: Workflow): void {
+  const joins: FamilyJoins = { restored: true, states: new Map() };
+  (top as unknown as { joinState: unknown }).joinState = joins;
+}
+
+/** The join bookkeeping of a workflow; `create: false` gives `undefined` when there is none. */
+function joinStateOf(workflow: Workflow, create: true): JoinState;
+function joinStateOf(workflow: Workflow, create: boolean): JoinState | undefined;
+function joinStateOf(workflow: Workflow, create: boolean): JoinState | undefined {
+  const holder = workflow.topWorkflow as unknown as { joinState: unknown };
+  let family = holder.joinState as FamilyJoins | undefined;
+  if (family === undefined) {
+    if (!create) return undefined;
+    family = { restored: false, states: new Map() };
+    holder.joinState = family;
+  }
+  let state = family.states.get(workflow);
+  if (state === undefined && create) {
+    // Outside a restored family, the state is made at the first state change of a join task of
+    // the workflow or before: the join tasks that came before never changed state (they are
+    // predicted and cannot matter), and every change from then on is tracked. No scan needed.
+    const index = family.restored ? undefined : new Map<TaskSpecData, JoinInstances>();
+    state = { index, previous: new Map(), chains: new Map() };
+    family.states.set(workflow, state);
+  }
+  return state;
+}
 
 function instancesOf(task: Task): JoinInstances {
-  let index = joinIndex.get(task.workflow);
+  const state = joinStateOf(task.workflow, true);
+  let index = state.index;
   if (!index) {
     index = new Map();
-    joinIndex.set(task.workflow, index);
-    const all = [...task.workflow.tasks.values()].filter((t) =>
-      JOIN_TYPES.has(t.taskSpec.typename),
-    );
+    state.index = index;
+    const all = joinTasksOf(task.workflow);
     all.sort((a, b) => a.lastStateChange - b.lastStateChange);
     for (const t of all) record(index, t, 0);
   }
   let entry = index.get(task.taskSpec);
   if (!entry) {
-    entry = { active: new Set(), finished: [], finishedInputs: new Map() };
+    entry = newInstances();
     index.set(task.taskSpec, entry);
   }
   return entry;
 }
 
+/** The join tasks of a workflow (not of its sub-workflows), in tree order. */
+function joinTasksOf(workflow: Workflow): Task[] {
+  const out: Task[] = [];
+  const stack: Task[] = [workflow.taskTree];
+  while (stack.length > 0) {
+    const t = stack.pop() as Task;
+    if (JOIN_TYPES.has(t.taskSpec.typename)) out.push(t);
+    const children = t.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i] as Task;
+      // A sub-workflow's tasks all hang below its root, which is not this workflow's.
+      if (child.workflow === workflow) stack.push(child);
+    }
+  }
+  return out;
+}
+
 function record(index: Map<TaskSpecData, JoinInstances>, task: Task, previous: number): void {
   let entry = index.get(task.taskSpec);
   if (!entry) {
-    entry = { active: new Set(), finished: [], finishedInputs: new Map() };
+    entry = newInstances();
     index.set(task.taskSpec, entry);
   }
   const finished = task.hasState(TaskStateMask.FINISHED);
   if (!finished) {
-    entry.active.add(task);
+    const active = entry.active;
+    active.add(task);
+    if (active.size >= entry.pruneAt) {
+      for (const t of active) if (!alive(t) || t.hasState(TaskStateMask.FINISHED)) active.delete(t);
+      entry.pruneAt = Math.max(16, 2 * active.size);
+    }
     return;
   }
   if ((previous & TaskStateMask.FINISHED) !== 0) return;
@@ -350,16 +434,21 @@ function record(index: Map<TaskSpecData, JoinInstances>, task: Task, previous: n
 /** Records a state change of a join task. @internal */
 export function trackTask(task: Task, previous: number): void {
   if (!JOIN_TYPES.has(task.taskSpec.typename)) return;
-  const index = joinIndex.get(task.workflow);
+  const index = joinStateOf(task.workflow, true).index;
   if (index) record(index, task, previous);
 }
 
 /** Forgets the join instances of a workflow (after tasks were removed); rebuilt on next use. */
 export function forgetJoinInstances(workflow: Workflow): void {
-  joinIndex.delete(workflow);
+  const state = joinStateOf(workflow, false);
+  if (state) state.index = undefined;
 }
 
-const alive = (t: Task) => t.workflow.tasks.get(t.id) === t;
+/** Whether a task is still in its workflow's tree (the core's internal flag, else its id map). */
+const alive = (t: Task): boolean => {
+  const detached = (t as unknown as { readonly detached?: boolean }).detached;
+  return detached === undefined ? t.workflow.tasks.get(t.id) === t : !detached;
+};
 
 /** The instances of multi-input parallel and inclusive gateways in a workflow family. */
 export function joinInstancesIn(workflows: readonly Workflow[]): Task[] {
@@ -440,21 +529,24 @@ export function withdrawJoinTokens(before: readonly Task[]): void {
 /** The unfinished instances of a task's spec (the task itself included). */
 function activeInstances(task: Task): Task[] {
   const entry = instancesOf(task);
-  const out: Task[] = [];
+  const out: Task[] = [task];
   for (const t of entry.active) {
     if (!alive(t) || t.hasState(TaskStateMask.FINISHED)) entry.active.delete(t);
     else if (t !== task) out.push(t);
   }
-  return [task, ...out];
+  return out;
 }
 
 /** The nearest ancestor of the same spec (memoized: a loop hops from one round to the last). */
-const previousInstance = new WeakMap<Task, Task | null>();
 function previousOf(task: Task): Task | null {
+  const previousInstance = joinStateOf(task.workflow, true).previous;
   let previous = previousInstance.get(task);
   if (previous === undefined) {
     previous = null;
-    for (let p = task.parent; p; p = p.parent) {
+    // In a top workflow every task of the spec is in the join index: when none but this one is
+    // there, it has no such ancestor (no walk to the root, which in a long run is long).
+    const alone = task.workflow.outerTask === undefined && isOnlyInstance(task);
+    for (let p = alone ? undefined : task.parent; p; p = p.parent) {
       if (p.taskSpec === task.taskSpec) {
         previous = p;
         break;
@@ -465,9 +557,17 @@ function previousOf(task: Task): Task | null {
   return previous;
 }
 
+/** Whether the join index of a task's workflow knows no other instance of its spec. */
+function isOnlyInstance(task: Task): boolean {
+  const entry = instancesOf(task);
+  if (entry.finished.length > 0) return false;
+  for (const t of entry.active) if (t !== task) return false;
+  return true;
+}
+
 /** Input spec name → how many same-spec ancestors came from that input (memoized per task). */
-const chainCounts = new WeakMap<Task, ReadonlyMap<string, number>>();
 function ancestorInputs(task: Task): ReadonlyMap<string, number> {
+  const chainCounts = joinStateOf(task.workflow, true).chains;
   const known = chainCounts.get(task);
   if (known) return known;
   const add = (counts: ReadonlyMap<string, number>, instance: Task) => {
@@ -536,38 +636,61 @@ function unstructuredJoin(check: (task: BTask) => boolean): Layer {
   };
 }
 
+/** Input spec name → position among the distinct inputs of a join spec (cached per spec). */
+const inputPositions = new WeakMap<TaskSpecData, ReadonlyMap<string, number>>();
+function inputPositionsOf(spec: TaskSpecData): ReadonlyMap<string, number> {
+  let positions = inputPositions.get(spec);
+  if (positions === undefined) {
+    const map = new Map<string, number>();
+    for (const name of spec.inputs) if (!map.has(name)) map.set(name, map.size);
+    positions = map;
+    inputPositions.set(spec, positions);
+  }
+  return positions;
+}
+
 function parallelCheck(task: BTask): boolean {
-  const waiting = new Set(task.taskSpec.inputs);
-  const removeAncestor = (t: Task | undefined): void => {
-    if (waiting.size === 0) return;
-    for (let x = t; x; x = x.parent) {
-      if (waiting.has(x.taskSpec.name) && x.workflow === task.workflow) {
-        waiting.delete(x.taskSpec.name);
-        return;
-      }
-    }
+  // The inputs still waiting for a token: a flag per distinct input, and how many are left.
+  const positions = inputPositionsOf(task.taskSpec);
+  const arrived = new Uint8Array(positions.size);
+  let waiting = positions.size;
+  const arrive = (name: string): boolean => {
+    const at = positions.get(name);
+    if (at === undefined || arrived[at] === 1) return false;
+    arrived[at] = 1;
+    waiting -= 1;
+    return true;
   };
   for (const t of activeInstances(task)) {
     if (t !== task && t.depth > task.depth && t.isDescendantOf(task)) continue;
-    if (t.parent?.state === TaskState.COMPLETED && waiting.has(t.parent.taskSpec.name)) {
-      waiting.delete(t.parent.taskSpec.name);
-    }
+    const parent = t.parent;
+    if (parent?.state === TaskState.COMPLETED) arrive(parent.taskSpec.name);
   }
   // Then instances below this one (predicted, e.g. a loop back into the gateway) count for the
   // nearest waiting input above them (SpiffWorkflow visits them after this task, in tree order);
   // the predicted subtree is bounded by the model, not by the run.
-  for (const t of iterateTasks(task)) {
-    if (t !== task && t.taskSpec === task.taskSpec && t.workflow === task.workflow) {
-      removeAncestor(t.parent);
+  if (waiting > 0) {
+    for (const t of iterateTasks(task)) {
+      if (t !== task && t.taskSpec === task.taskSpec && t.workflow === task.workflow) {
+        for (let x = t.parent; x; x = x.parent) {
+          if (x.workflow === task.workflow && arrive(x.taskSpec.name)) break;
+        }
+        if (waiting === 0) break;
+      }
     }
   }
   // A finished instance that is not an ancestor counts for its input, as in SpiffWorkflow.
   const finished = instancesOf(task).finishedInputs;
   const mine = ancestorInputs(task);
-  for (const name of [...waiting]) {
-    if ((finished.get(name) ?? 0) > (mine.get(name) ?? 0)) waiting.delete(name);
+  if (waiting > 0) {
+    for (const [name, at] of positions) {
+      if (arrived[at] === 0 && (finished.get(name) ?? 0) > (mine.get(name) ?? 0)) {
+        arrived[at] = 1;
+        waiting -= 1;
+      }
+    }
   }
-  return waiting.size === 0;
+  return waiting === 0;
 }
 
 function inclusiveCheck(task: BTask): boolean {
@@ -639,16 +762,55 @@ const inclusiveGatewayLayer: Layer = {
 };
 
 const endJoinLayer = unstructuredJoin((task) => {
-  for (const t of iterateTasks(task.workflow.taskTree, {
-    state: TaskStateMask.NOT_FINISHED,
-    endAtSpec: task.taskSpec.name,
-  })) {
-    if (t !== task && t.workflow === task.workflow) return false;
-  }
-  return true;
+  // Armed event sub-processes (waiting for their start event) do not keep the process going.
+  if (onlyUnfinishedBelow(task)) return true;
+  const armed = armedEventSubprocesses(task.workflow);
+  return !someTaskUpTo(task.workflow.taskTree, task.taskSpec.name, (t) => {
+    if (t === task || t.workflow !== task.workflow || !t.hasState(TaskStateMask.NOT_FINISHED)) {
+      return false;
+    }
+    return !(armed.length > 0 && underArmed(t, armed));
+  });
 });
+
+/**
+ * Whether every unfinished task of a task's workflow is the task or below it, told from the
+ * workflow's count of unfinished tasks without walking the whole tree (`false`: not known).
+ */
+function onlyUnfinishedBelow(task: Task): boolean {
+  const workflow = task.workflow;
+  const total = (workflow as unknown as { readonly unfinishedTaskCount?: number })
+    .unfinishedTaskCount;
+  if (total === undefined) return false;
+  let below = 0;
+  const stack: Task[] = [task];
+  while (stack.length > 0) {
+    const t = stack.pop() as Task;
+    if (t.workflow === workflow && t.hasState(TaskStateMask.NOT_FINISHED)) below += 1;
+    const children = t.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Task);
+  }
+  return below === total;
+}
+
+/**
+ * Whether `test` holds for a task of the tree below `root`, not looking below tasks of spec
+ * `endAtSpec` (what `iterateTasks(root, { endAtSpec })` visits, as one plain loop).
+ */
+function someTaskUpTo(root: Task, endAtSpec: string, test: (task: Task) => boolean): boolean {
+  const stack: Task[] = [root];
+  while (stack.length > 0) {
+    const task = stack.pop() as Task;
+    if (test(task)) return true;
+    if (task.taskSpec.name === endAtSpec) continue;
+    const children = task.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Task);
+  }
+  return false;
+}
 const endJoinRun: Layer = {
   run(task, next) {
+    for (const es of armedEventSubprocesses(task.workflow)) es.cancel();
     const result = endJoinLayer.run?.(task, next) ?? next();
     Object.assign(task.workflow.data, cloneData(task.peekData()));
     return result;
@@ -756,59 +918,75 @@ function hasFired(task: BTask): boolean {
   return task.internalData['event_fired'] === true;
 }
 
-/** Catching events wait until their event arrives (SpiffWorkflow's `CatchingEvent`). */
-const catchingLayer: Layer = {
-  update(task, next) {
-    next();
-    const def = task.taskSpec.eventDefinition;
-    if (!def || def.typename === 'NoneEventDefinition') task.internalData['event_fired'] = true;
-    if (hasFired(task)) return true;
-    if (task.state !== TaskState.WAITING) task.setState(TaskState.WAITING);
-    // A cycle timer adds a branch per occurrence; it counts as fired on the update after its last.
-    if (def && isTimer(def)) timerUpdate(task, def);
-    if (def?.flavor === 'spiff' && (def.processCorrelations ?? []).length > 0) {
-      const workflow = top(task);
-      const values = computeCorrelations(workflow, def.processCorrelations ?? [], task.peekData());
-      Object.assign(workflow.correlationsOf(task.workflow), values);
+/**
+ * How events carry data: what a thrown event sends and where a caught payload lands (the part of
+ * SpiffWorkflow's event definitions that flavours change). {@link eventLayers} builds the event
+ * layers around one; the BPMN layers use {@link bpmnEventPayloads}.
+ */
+export interface EventPayloads {
+  /** The payload of an event `task` throws (not called for none, terminate and cancel events). */
+  thrown(task: Task<BpmnSpec>, def: EventDefinition): unknown;
+  /** Puts the payload a catching task caught for `def` into its data. */
+  caught(task: Task<BpmnSpec>, def: EventDefinition, payload: unknown): void;
+  /** Called on each update of a catching task that still waits. */
+  waiting?(task: Task<BpmnSpec>, def: EventDefinition): void;
+}
+
+/**
+ * Plain BPMN: a thrown event carries a copy of the task data (a message its payload expression's
+ * value, when it has one); a caught payload goes through the workflow's `payloadHandler`.
+ */
+export const bpmnEventPayloads: EventPayloads = {
+  thrown(task, def) {
+    if (def.typename === 'MessageEventDefinition' && typeof def.payloadExpression === 'string') {
+      return engine(task).evaluateToData(task, def.payloadExpression);
     }
-    if (def?.typename === 'ConditionalEventDefinition' && def.expression) {
-      if (evaluateCondition(task, def.expression)) {
-        task.internalData['event_fired'] = true;
-        return true;
-      }
-    }
-    return false;
+    return cloneData(task.data);
   },
-  run(task, next) {
-    const def = task.taskSpec.eventDefinition;
-    if (def) deliverPayload(task, def);
-    resetEvent(task);
-    return next();
-  },
-  predict(task, next) {
-    if (task.taskSpec.eventDefinition?.typename !== 'CycleTimerEventDefinition') next();
+  caught(task, def, payload) {
+    if (payload === null || payload === undefined) return;
+    top(task).payloadHandler(task, def, payload);
   },
 };
 
-function deliverPayload(task: BTask, def: EventDefinition): void {
+/** Catching events wait until their event arrives (SpiffWorkflow's `CatchingEvent`). */
+function catchingLayer(payloads: EventPayloads): Layer {
+  return {
+    update(task, next) {
+      next();
+      const def = task.taskSpec.eventDefinition;
+      if (!def || def.typename === 'NoneEventDefinition') task.internalData['event_fired'] = true;
+      if (hasFired(task)) return true;
+      if (task.state !== TaskState.WAITING) task.setState(TaskState.WAITING);
+      // A cycle timer adds a branch per occurrence; it counts as fired on the update after its last.
+      if (def && isTimer(def)) timerUpdate(task, def);
+      if (def && payloads.waiting) payloads.waiting(task, def);
+      if (def?.typename === 'ConditionalEventDefinition' && def.expression) {
+        if (evaluateCondition(task, def.expression)) {
+          task.internalData['event_fired'] = true;
+          return true;
+        }
+      }
+      return false;
+    },
+    run(task, next) {
+      const def = task.taskSpec.eventDefinition;
+      if (def) deliverPayload(task, def, payloads);
+      resetEvent(task);
+      return next();
+    },
+    predict(task, next) {
+      if (task.taskSpec.eventDefinition?.typename !== 'CycleTimerEventDefinition') next();
+    },
+  };
+}
+
+function deliverPayload(task: BTask, def: EventDefinition, payloads: EventPayloads): void {
   const defs = def.typename === 'MultipleEventDefinition' ? (def.eventDefinitions ?? []) : [def];
   for (const d of defs) {
     const key = `payload:${d.name ?? ''}`;
     if (!Object.hasOwn(task.internalData, key)) continue;
-    const payload = task.internalData[key];
-    if (d.flavor === 'camunda' && d.typename === 'MessageEventDefinition') {
-      const p = (payload ?? {}) as { payload?: unknown; result_var?: string | null };
-      const name = p.result_var ?? `${task.taskSpec.name}_Response`;
-      task.data[name] = cloneData(p.payload ?? null);
-      continue;
-    }
-    if (d.flavor === 'spiff') {
-      const variable = d.typename === 'MessageEventDefinition' ? d.messageVar : d.variable;
-      if (variable) task.data[variable] = cloneData(payload ?? null);
-      continue;
-    }
-    if (payload === null || payload === undefined) continue;
-    top(task).payloadHandler(task, d, payload);
+    payloads.caught(task, d, task.internalData[key]);
   }
 }
 
@@ -821,23 +999,58 @@ function resetEvent(task: Task): void {
 }
 
 /** Throwing events throw their event when they run (SpiffWorkflow's `ThrowingEvent`). */
-const throwingLayer: Layer = {
-  run(task, next) {
-    const result = next();
-    const def = task.taskSpec.eventDefinition;
-    if (def) throwEvent(task, def);
-    return result;
-  },
-};
+function throwingLayer(payloads: EventPayloads): Layer {
+  return {
+    run(task, next) {
+      const result = next();
+      const def = task.taskSpec.eventDefinition;
+      if (def?.typename === 'CompensateEventDefinition') {
+        // Waits (STARTED) until the handlers are done: see finishCompensation.
+        const started = startCompensation(task, def.activityRef ?? null);
+        return started && def.waitForCompletion !== false ? 'started' : result;
+      }
+      // A cancel end event compensates its transaction's completed activities first.
+      if (def?.typename === 'CancelEventDefinition' && startCompensation(task, null)) {
+        return 'started';
+      }
+      if (def && def.typename !== 'NoneEventDefinition') {
+        throwingFrom(task, () => throwEvent(task, def, payloads));
+      }
+      return result;
+    },
+    onComplete(task, next) {
+      next();
+      // An interrupting event sub-process the event started takes over its scope now.
+      interruptionsAfter(task);
+    },
+  };
+}
 
-/** Throws an event from a task. */
-export function throwEvent(task: BTask, def: EventDefinition): void {
+/**
+ * A compensation throw event, or a cancel end event, that waited for compensation handlers goes
+ * on: the cancel end event cancels its transaction now, then the task completes.
+ */
+export function finishCompensation(thrower: Task): void {
+  const task = thrower as BTask;
+  const def = task.taskSpec.eventDefinition;
+  if (def?.typename === 'CancelEventDefinition') {
+    throwingFrom(task, () => throwEvent(task, def));
+  }
+  task.complete();
+}
+
+/** Throws an event from a task; `payloads` says what it carries (default: plain BPMN). */
+export function throwEvent(
+  task: BTask,
+  def: EventDefinition,
+  payloads: EventPayloads = bpmnEventPayloads,
+): void {
   const workflow = top(task);
   switch (def.typename) {
     case 'NoneEventDefinition':
       return;
     case 'MultipleEventDefinition':
-      for (const d of def.eventDefinitions ?? []) throwEvent(task, d);
+      for (const d of def.eventDefinitions ?? []) throwEvent(task, d, payloads);
       return;
     case 'TerminateEventDefinition':
       workflow.catch({ definition: def, target: task.workflow });
@@ -847,39 +1060,22 @@ export function throwEvent(task: BTask, def: EventDefinition): void {
       return;
     case 'ErrorEventDefinition':
     case 'EscalationEventDefinition':
-      workflow.catch({ definition: def, payload: spiffPayload(task, def), target: task.workflow });
+      workflow.catch({
+        definition: def,
+        payload: payloads.thrown(task, def),
+        target: task.workflow,
+      });
       return;
     case 'MessageEventDefinition': {
-      if (def.flavor === 'camunda') {
-        const result = def.payloadExpression
-          ? engine(task).evaluateToData(task, def.payloadExpression)
-          : null;
-        workflow.catch({
-          definition: def,
-          payload: { payload: result, result_var: def.resultVar ?? null },
-        });
-        return;
-      }
-      const payload =
-        def.payloadExpression !== undefined && def.payloadExpression !== null
-          ? engine(task).evaluateToData(task, def.payloadExpression)
-          : def.flavor === 'spiff'
-            ? {}
-            : cloneData(task.data);
+      const payload = payloads.thrown(task, def);
       const correlations = computeCorrelations(workflow, def.correlationProperties ?? [], payload);
       Object.assign(workflow.correlationsOf(task.workflow), correlations);
       workflow.catch({ definition: def, payload, correlations });
       return;
     }
     default:
-      workflow.catch({ definition: def, payload: spiffPayload(task, def) });
+      workflow.catch({ definition: def, payload: payloads.thrown(task, def) });
   }
-}
-
-/** The payload of a thrown signal, error or escalation: spiff evaluates its expression. */
-function spiffPayload(task: BTask, def: EventDefinition): unknown {
-  if (def.flavor !== 'spiff') return cloneData(task.data);
-  return def.payloadExpression ? engine(task).evaluateToData(task, def.payloadExpression) : null;
 }
 
 const endEventLayer: Layer = {
@@ -1339,14 +1535,7 @@ export const bpmnLayers: Readonly<Record<string, readonly Layer[]>> = {
   ExclusiveGateway: [exclusiveGatewayLayer, bpmnTaskLayer],
   InclusiveGateway: [inclusiveGatewayLayer, bpmnTaskLayer],
   ParallelGateway: [parallelGatewayLayer, bpmnTaskLayer],
-  EventBasedGateway: [eventBasedGatewayLayer, catchingLayer, bpmnTaskLayer],
-  StartEvent: [catchingLayer, bpmnTaskLayer],
-  IntermediateCatchEvent: [catchingLayer, bpmnTaskLayer],
-  ReceiveTask: [catchingLayer, bpmnTaskLayer],
-  BoundaryEvent: [boundaryEventLayer, catchingLayer, bpmnTaskLayer],
-  EndEvent: [endEventLayer, throwingLayer, bpmnTaskLayer],
-  IntermediateThrowEvent: [throwingLayer, bpmnTaskLayer],
-  SendTask: [throwingLayer, bpmnTaskLayer],
+  ...eventLayers(bpmnEventPayloads),
   SubWorkflowTask: [subprocessLayer, bpmnTaskLayer],
   CallActivity: [subprocessLayer, bpmnTaskLayer],
   TransactionSubprocess: [subprocessLayer, bpmnTaskLayer],
@@ -1359,6 +1548,25 @@ export const bpmnLayers: Readonly<Record<string, readonly Layer[]>> = {
   SequentialMultiInstanceTask: [loopPredict, sequentialMiLayer, bpmnTaskLayer],
   ParallelMultiInstanceTask: [loopPredict, parallelMiLayer, bpmnTaskLayer],
 };
+
+/**
+ * The layers of every event type, built around one way of carrying payloads. Flavours register
+ * `eventLayers(theirPayloads)` over the BPMN layers.
+ */
+export function eventLayers(payloads: EventPayloads): Readonly<Record<string, readonly Layer[]>> {
+  const catching = catchingLayer(payloads);
+  const throwing = throwingLayer(payloads);
+  return {
+    EventBasedGateway: [eventBasedGatewayLayer, catching, bpmnTaskLayer],
+    StartEvent: [eventSubprocessStartLayer, catching, bpmnTaskLayer],
+    IntermediateCatchEvent: [catching, bpmnTaskLayer],
+    ReceiveTask: [catching, bpmnTaskLayer],
+    BoundaryEvent: [boundaryEventLayer, catching, bpmnTaskLayer],
+    EndEvent: [endEventLayer, throwing, bpmnTaskLayer],
+    IntermediateThrowEvent: [throwing, bpmnTaskLayer],
+    SendTask: [throwing, bpmnTaskLayer],
+  };
+}
 
 /** Re-exported for flavours that deliver payloads differently. @internal */
 export { catchEvent, type BpmnEvent };
