@@ -4,6 +4,7 @@ import { runPatterns } from './patterns.js';
 import { runPythonCorpus } from './python-corpus.js';
 import { runInterop, runSpiff } from './spiff/runner.js';
 import { runMiwg } from './miwg.js';
+import { interopOutOptions, runInteropOut } from './interop-out.js';
 
 /** Every corpus the runner knows; later issues add `spiff`, `dmn-tck`, ... here. */
 export const kinds: Readonly<Record<string, CorpusKind>> = {
@@ -30,6 +31,14 @@ export const kinds: Readonly<Record<string, CorpusKind>> = {
     argument: 'dir',
     defaultPath: '../shared/conformance/spiff',
     run: runInterop,
+  },
+  'interop-out': {
+    description:
+      'our states at the interop save points, continued by a SpiffWorkflow checkout (optional)',
+    argument: 'dir',
+    options: '--reference <SpiffWorkflow checkout>',
+    defaultPath: '../shared/conformance/spiff',
+    run: (path, args) => runInteropOut(path, interopOutOptions(args)),
   },
   miwg: {
     description: 'BPMN MIWG interchange models: every file parses, ids are kept, gaps reported',

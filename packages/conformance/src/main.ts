@@ -12,13 +12,19 @@ import { CorpusMissingError, closingLine } from './report.js';
 
 function usage(): string {
   const rows = Object.entries(kinds).map(
-    ([name, kind]) => `  ${name.padEnd(10)} <${kind.argument}>  ${kind.description}`,
+    ([name, kind]) =>
+      `  ${name.padEnd(11)} <${kind.argument}>${kind.options ? ` [${kind.options}]` : ''}  ${kind.description}`,
   );
-  return ['usage: npm run -s conformance -- <kind> [path]', '', 'kinds:', ...rows].join('\n');
+  return ['usage: npm run -s conformance -- <kind> [path] [options]', '', 'kinds:', ...rows].join(
+    '\n',
+  );
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const [kindName, pathArg] = argv;
+  const [kindName, ...rest] = argv;
+  // The path is the first argument unless it is an option; the rest go to the kind.
+  const pathArg = rest[0]?.startsWith('--') ? undefined : rest[0];
+  const args = pathArg === undefined ? rest : rest.slice(1);
   if (kindName === undefined || kindName === '--help' || kindName === '-h') {
     console.log(usage());
     return kindName === undefined ? 2 : 0;
@@ -28,9 +34,13 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`Unknown corpus kind '${kindName}'\n\n${usage()}`);
     return 2;
   }
+  if (args.length > 0 && kind.options === undefined) {
+    console.error(`Unexpected argument '${args[0] ?? ''}' for kind '${kindName}'\n\n${usage()}`);
+    return 2;
+  }
   const path = resolve(pathArg ?? kind.defaultPath);
   try {
-    const report = await kind.run(path);
+    const report = await kind.run(path, args);
     for (const line of report.lines) console.log(line);
     for (const line of report.summary ?? []) console.log(line);
     console.log(closingLine(report));

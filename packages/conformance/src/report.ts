@@ -15,7 +15,10 @@ export interface CorpusKind {
   readonly argument: string;
   /** A default path relative to the repository root, used when none is given. */
   readonly defaultPath: string;
-  readonly run: (path: string) => Promise<CorpusReport>;
+  /** Options after the path, for the usage text (only kinds that set it accept any). */
+  readonly options?: string;
+  /** `args` holds whatever followed the path on the command line. */
+  readonly run: (path: string, args: readonly string[]) => Promise<CorpusReport>;
 }
 
 /** Raised when the corpus path does not exist or is not what the kind expects. */
