@@ -5,12 +5,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const enginePackages = [
+const basePackages = [
   'packages/core/src/**/*.ts',
   'packages/python/src/**/*.ts',
   'packages/bpmn/src/**/*.ts',
   'packages/dmn/src/**/*.ts',
 ];
+const enginePackages = [
+  ...basePackages,
+  'packages/spiff/src/**/*.ts',
+  'packages/camunda/src/**/*.ts',
+];
+const hostNeutral = { group: ['node:*'], message: 'Engine packages stay host-neutral' };
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
@@ -35,14 +41,30 @@ export default tseslint.config(
     ignores: ['packages/core/src/node/**', 'packages/bpmn/src/node/**'],
     rules: {
       'no-console': 'error',
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['node:*'], message: 'Engine packages stay host-neutral' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [hostNeutral] }],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Inject a clock instead' },
         { object: 'Math', property: 'random', message: 'Inject a random source instead' },
+      ],
+    },
+  },
+  {
+    // Dependencies point one way: flavours build on bpmn and dmn, never the reverse.
+    files: basePackages,
+    ignores: ['packages/core/src/node/**', 'packages/bpmn/src/node/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            hostNeutral,
+            {
+              group: ['@spiff-ts/spiff', '@spiff-ts/camunda'],
+              message: 'Flavours depend on bpmn, not the reverse: pass a BpmnFlavour instead',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,8 +1,8 @@
 /**
  * @packageDocumentation
- * BPMN 2.0 for spiffworkflow-ts: `BpmnParser` (BPMN files, with the `spiffworkflow:` and
- * `camunda:` flavours, into specs; every problem a {@link ValidationError} naming the file, the
- * element id and the line), `BpmnWorkflow` (the engine, on `@spiff-ts/core`), the
+ * BPMN 2.0 for spiffworkflow-ts: `BpmnParser` (BPMN files into specs; every problem a
+ * {@link ValidationError} naming the file, the element id and the line; vendor extensions come
+ * from a {@link BpmnFlavour} such as `@spiff-ts/spiff`'s or `@spiff-ts/camunda`'s), `BpmnWorkflow` (the engine, on `@spiff-ts/core`), the
  * `PythonScriptEngine` (on `@spiff-ts/python`) and `BpmnWorkflowSerializer`. The moddle readers
  * (`readBpmnXml`, `readDmnXml`) check files and read DMN.
  *
@@ -29,14 +29,8 @@ export type {
   ReadXmlOptions,
   XmlWarning,
 } from './parser/read-xml.js';
-export { spiffExtensions } from './parser/spiff-extensions.js';
-export type {
-  SpiffExtensions,
-  SpiffProcessVariableCorrelation,
-  SpiffServiceOperator,
-  SpiffTextExtension,
-  SpiffUnitTest,
-} from './parser/spiff-extensions.js';
+export { flavourOf } from './flavour.js';
+export type { BpmnFlavour, EventDefinitionSource, FlavourParseHooks } from './flavour.js';
 export { SPIFFWORKFLOW_NS, spiffworkflowPackage } from './parser/spiff-moddle.js';
 export {
   BpmnParser,
@@ -58,6 +52,7 @@ export {
   type BpmnProcessSpec,
   type BpmnSpec,
   type CorrelationProperty,
+  type DataObjectInfo,
   type DataRef,
   type EventDefinition,
   type ProcessInfo,
@@ -71,7 +66,9 @@ export {
 } from './engine/script-engine.js';
 export {
   BpmnWorkflow,
+  computeCorrelations,
   createBpmnRegistry,
+  flavourRegistry,
   definitionMatches,
   isTimer,
   type BpmnEvent,
@@ -83,9 +80,22 @@ export {
   type PendingEvent,
   type ServiceHandler,
 } from './engine/workflow.js';
-export { bpmnLayers, bpmnTaskLayer, evaluateCondition, throwEvent } from './engine/layers.js';
+export {
+  bpmnEventPayloads,
+  bpmnLayers,
+  bpmnTaskLayer,
+  evaluateCondition,
+  eventLayers,
+  throwEvent,
+  type EventPayloads,
+} from './engine/layers.js';
 export { BpmnWorkflowSerializer } from './engine/serializer.js';
-export { fromSpiffWorkflowJson, toSpiffWorkflowJson } from './engine/interop.js';
+export {
+  combineInterop,
+  fromSpiffWorkflowJson,
+  toSpiffWorkflowJson,
+  type InteropConverters,
+} from './engine/interop.js';
 export { isoFormat, parseIsoDate, parseIsoDuration } from './engine/timers.js';
 export {
   SerializationError,

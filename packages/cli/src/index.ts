@@ -22,6 +22,7 @@ export {
 } from './answers.js';
 export { formatError } from './format-error.js';
 export {
+  FLAVOURS,
   parseBpmn,
   runBpmn,
   runBpmnFiles,
@@ -29,6 +30,7 @@ export {
   type BpmnRunOptions,
   type BpmnRunResult,
   type BpmnSource,
+  type FlavourName,
   type TaskLine,
 } from './run-bpmn.js';
 export { runSpecFile, type SpecRunResult } from './run-spec.js';

@@ -4,7 +4,7 @@
  * time come from an answers file) and legacy Spiff XML specs.
  *
  *     spiff run <model.bpmn> [more.bpmn ...] [--process <id>] [--answers <file.json>]
- *               [--data <json>] [--start-time <ISO>]
+ *               [--data <json>] [--start-time <ISO>] [--flavour bpmn|spiff|camunda]
  *     spiff run <spec.xml> [name=value ...]
  *     spiff demo
  */
@@ -14,12 +14,12 @@ import { parseArgs } from 'node:util';
 import { SpiffError } from '@spiff-ts/core';
 import { loadAnswersFile } from './answers.js';
 import { formatError } from './format-error.js';
-import { runBpmnFiles, type BpmnRunResult } from './run-bpmn.js';
+import { FLAVOURS, runBpmnFiles, type BpmnRunResult, type FlavourName } from './run-bpmn.js';
 import { runSpecFile } from './run-spec.js';
 
 const USAGE = `usage:
   spiff run <model.bpmn> [more.bpmn ...] [--process <id>] [--answers <file.json>]
-            [--data <json>] [--start-time <ISO>]
+            [--data <json>] [--start-time <ISO>] [--flavour bpmn|spiff|camunda]
                                           run a BPMN process to its end; print the task tree and data
   spiff run <spec.xml> [name=value ...]   run a legacy Spiff XML spec and print its trace
   spiff demo                              run examples/order.bpmn with examples/order.answers.json`;
@@ -85,14 +85,20 @@ function runBpmnCommand(args: readonly string[]): number {
       answers: { type: 'string' },
       data: { type: 'string' },
       'start-time': { type: 'string' },
+      flavour: { type: 'string' },
     },
   });
+  const flavour = values.flavour;
+  if (flavour !== undefined && !(FLAVOURS as readonly string[]).includes(flavour)) {
+    throw new UsageError(`--flavour must be one of ${FLAVOURS.join(', ')}, got '${flavour}'`);
+  }
   const answers = values.answers === undefined ? undefined : loadAnswersFile(values.answers);
   const result = runBpmnFiles(positionals, {
     ...(values.process === undefined ? {} : { process: values.process }),
     ...(answers === undefined ? {} : { answers }),
     ...(values.data === undefined ? {} : { data: parseData(values.data) }),
     ...(values['start-time'] === undefined ? {} : { startTime: values['start-time'] }),
+    ...(flavour === undefined ? {} : { flavour: flavour as FlavourName }),
   });
   return printBpmnRun(positionals, result);
 }

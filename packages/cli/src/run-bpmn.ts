@@ -4,12 +4,16 @@ import {
   TaskState,
   ValidationError,
   WorkflowError,
+  createBpmnRegistry,
   definitionMatches,
   isTimer,
   isoFormat,
+  type BpmnFlavour,
   type BpmnSpec,
   type EventDefinition,
 } from '@spiff-ts/bpmn';
+import { CamundaParser, camundaFlavour } from '@spiff-ts/camunda';
+import { SpiffBpmnParser, spiffFlavour } from '@spiff-ts/spiff';
 import { cloneData, taskStateName, type DataObject, type Task } from '@spiff-ts/core';
 import {
   AnswersError,
@@ -31,6 +35,24 @@ export interface BpmnRunOptions {
   readonly startTime?: string | number;
   /** Gives up (with a {@link WorkflowError}) after this many host actions; default 1000. */
   readonly maxActions?: number;
+  /** The extensions the models are written with; default plain BPMN. */
+  readonly flavour?: FlavourName;
+}
+
+/** The flavours the CLI knows: plain BPMN, SpiffArena's and Camunda's. */
+export const FLAVOURS = ['bpmn', 'spiff', 'camunda'] as const;
+export type FlavourName = (typeof FLAVOURS)[number];
+
+/** The parser and flavour of a flavour name. */
+function flavourOf(name: FlavourName): { parser: BpmnParser; flavour?: BpmnFlavour } {
+  switch (name) {
+    case 'spiff':
+      return { parser: new SpiffBpmnParser(), flavour: spiffFlavour };
+    case 'camunda':
+      return { parser: new CamundaParser(), flavour: camundaFlavour };
+    case 'bpmn':
+      return { parser: new BpmnParser() };
+  }
 }
 
 /** One task of the task tree, as the CLI prints it. */
@@ -69,14 +91,16 @@ export interface BpmnSource {
 }
 
 /**
- * Parses BPMN files (plain BPMN flavour) and returns the parser with the process to run.
+ * Parses BPMN files (plain BPMN unless `flavour` says otherwise) and returns the parser with the
+ * process to run.
  * @throws {@link ValidationError} when a file is malformed or the process is not in the files
  */
 export function parseBpmn(
   sources: readonly BpmnSource[],
   process?: string,
+  flavour: FlavourName = 'bpmn',
 ): { parser: BpmnParser; process: string } {
-  const parser = new BpmnParser();
+  const { parser } = flavourOf(flavour);
   for (const { text, file } of sources) parser.addBpmnXml(text, file);
   const ids = parser.getProcessIds();
   const files = sources.map((s) => s.file).join(', ');
@@ -130,7 +154,7 @@ export function runBpmn(
   sources: readonly BpmnSource[],
   options: BpmnRunOptions = {},
 ): BpmnRunResult {
-  const { parser, process } = parseBpmn(sources, options.process);
+  const { parser, process } = parseBpmn(sources, options.process, options.flavour);
   const spec = parser.getSpec(process);
   const subprocessSpecs = parser.getSubprocessSpecs(process);
   const answers = options.answers;
@@ -138,6 +162,7 @@ export function runBpmn(
 
   let now = startTime(options.startTime ?? answers?.startTime);
   const workflow = new BpmnWorkflow(spec, subprocessSpecs, {
+    registry: createBpmnRegistry(flavourOf(options.flavour ?? 'bpmn').flavour),
     clock: () => now,
     data: { ...cloneData(answers?.data ?? {}), ...cloneData(options.data ?? {}) },
   });

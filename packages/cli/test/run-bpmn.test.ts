@@ -299,3 +299,26 @@ describe('script errors', () => {
     );
   });
 });
+
+describe('runBpmn with a flavour', () => {
+  const scripted = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="t">
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:scriptTask id="s">
+      <bpmn:extensionElements><spiffworkflow:preScript>a = 2</spiffworkflow:preScript></bpmn:extensionElements>
+      <bpmn:script>b = 3</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="s" />
+    <bpmn:sequenceFlow id="f2" sourceRef="s" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+  const sources = [{ text: scripted, file: 'scripted.bpmn' }];
+
+  it('runs spiffworkflow: pre-scripts only with --flavour spiff', () => {
+    expect(runBpmn(sources, { flavour: 'spiff' }).data).toEqual({ a: 2, b: 3 });
+    expect(runBpmn(sources).data).toEqual({ b: 3 });
+  });
+});

@@ -13,6 +13,7 @@
  */
 export { DmnEngine, nest } from './engine.js';
 export { businessRuleTasks, resolveDecisionRef } from './business-rule.js';
+export { decisionTableJson, decisionTableOf, dmnInterop, withDecisionTables } from './interop.js';
 export type {
   DecideResult,
   DmnEngineOptions,

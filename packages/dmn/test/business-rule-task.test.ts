@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { BpmnParser, BpmnWorkflow, BpmnWorkflowSerializer } from '@spiff-ts/bpmn';
-import { businessRuleTasks, DmnEngine, resolveDecisionRef } from '@spiff-ts/dmn';
+import {
+  BpmnParser,
+  BpmnWorkflow,
+  BpmnWorkflowSerializer,
+  type ElementParser,
+} from '@spiff-ts/bpmn';
+import type { JsonObject } from '@spiff-ts/core';
+import {
+  businessRuleTasks,
+  DmnEngine,
+  resolveDecisionRef,
+  withDecisionTables,
+} from '@spiff-ts/dmn';
 
 const DMN = `<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="defs" name="shipping"
@@ -39,9 +50,25 @@ weight = 25</bpmn:script></bpmn:scriptTask>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/**
+ * Reads the decision reference both ways the flavours do (`@spiff-ts/spiff`'s
+ * `calledDecisionId`, `@spiff-ts/camunda`'s `decisionRef`), so one model can hold both.
+ */
+const businessRuleTask: ElementParser = {
+  create: (ctx, node) => {
+    const spec = ctx.newSpec('BusinessRuleTask', node);
+    const extensions = node.children.find((c) => c.tag === 'bpmn:extensionElements');
+    const called = extensions?.children
+      .find((c) => c.tag === 'spiffworkflow:calledDecisionId')
+      ?.text.trim();
+    spec.decisionRef = node.attrs['camunda:decisionRef'] ?? called ?? null;
+    return spec;
+  },
+};
+
 function setUp() {
   const engine = DmnEngine.parse([{ path: 'shipping.dmn', text: DMN }]);
-  const parser = new BpmnParser();
+  const parser = new BpmnParser({ parsers: { 'bpmn:businessRuleTask': businessRuleTask } });
   parser.addBpmnXml(BPMN, 'ship.bpmn');
   return { engine, spec: parser.getSpec('ship'), subprocesses: parser.getSubprocessSpecs('ship') };
 }
@@ -62,6 +89,51 @@ describe('business rule tasks', () => {
     workflow.doEngineSteps();
     expect(workflow.isCompleted()).toBe(true);
     expect(workflow.data).toMatchObject({ first: 'post', weight: 25, carrier: 'freight' });
+  });
+
+  it('write their decision table as SpiffWorkflow does, and read the reference back', () => {
+    // given
+    const { engine, spec, subprocesses } = setUp();
+    const decide = businessRuleTasks(engine);
+    const serializer = new BpmnWorkflowSerializer({ decide });
+    const workflow = new BpmnWorkflow(spec, subprocesses, { decide, data: { weight: 3 } });
+    const withTables = withDecisionTables(undefined, engine);
+    // when
+    const written = JSON.parse(
+      JSON.stringify(serializer.toSpiffJson(workflow, withTables)),
+    ) as JsonObject;
+    const restored = serializer.fromSpiffJson(written, withTables);
+    restored.doEngineSteps();
+    // then: the table of the DMN above, with SpiffWorkflow's defaults for what it leaves out
+    const specs = (written['spec'] as { task_specs: Record<string, Record<string, unknown>> })
+      .task_specs;
+    expect(specs['by_table_id']?.['decision_table']).toEqual({
+      id: 'shipping_table',
+      name: '',
+      hit_policy: 'UNIQUE',
+      inputs: [{ id: 'in_weight', label: 'weight', name: '', expression: 'weight', typeRef: '' }],
+      outputs: [{ id: 'out_carrier', label: '', name: 'carrier', typeRef: '' }],
+      rules: [
+        {
+          id: 'light',
+          row_number: 1,
+          description: '',
+          input_entries: [{ id: 'e1', input_id: 'in_weight', description: '', lhs: ['< 10'] }],
+          output_entries: [{ id: 'o1', output_id: 'out_carrier', description: '', text: '"post"' }],
+        },
+        {
+          id: 'heavy',
+          row_number: 2,
+          description: '',
+          input_entries: [{ id: 'e2', input_id: 'in_weight', description: '', lhs: ['>= 10'] }],
+          output_entries: [
+            { id: 'o2', output_id: 'out_carrier', description: '', text: '"freight"' },
+          ],
+        },
+      ],
+    });
+    expect(restored.isCompleted()).toBe(true);
+    expect(restored.data).toMatchObject({ first: 'post', carrier: 'freight' });
   });
 
   it('keep working after a save and restore', () => {

@@ -10,13 +10,75 @@ import {
   processInfo,
   type BpmnSpec,
   type CorrelationProperty,
+  type DataObjectInfo,
   type DataRef,
   type EventDefinition,
 } from '../specs.js';
+import type { BpmnFlavour } from '../flavour.js';
 import type { BpmnWorkflow } from './workflow.js';
 
-type Flavor = 'bpmn' | 'spiff' | 'camunda';
 type Obj = Record<string, unknown>;
+
+/**
+ * What a flavour's SpiffWorkflow serializer config reads and writes besides the BPMN fields
+ * (SpiffWorkflow registers other converters per flavour; these hooks play that part).
+ */
+export interface InteropConverters {
+  /** Reads the flavour's fields of a serialized event definition into `def`. */
+  readonly readEventDefinition?: (
+    json: Readonly<Record<string, unknown>>,
+    def: EventDefinition,
+  ) => EventDefinition;
+  /** Writes the flavour's fields of `def` into `out`, which holds the BPMN ones. */
+  readonly writeEventDefinition?: (def: EventDefinition, out: JsonObject) => void;
+  /** Reads the flavour's fields of a serialized task spec into `spec` (a `BpmnSpec` being built). */
+  readonly readTaskSpec?: (
+    json: Readonly<Record<string, unknown>>,
+    spec: Record<string, unknown>,
+  ) => void;
+  /**
+   * Writes the flavour's fields of `spec` into `out`, which holds the BPMN ones (its `typename`
+   * included, which a flavour may change); `process` is the spec's process.
+   */
+  readonly writeTaskSpec?: (spec: BpmnSpec, out: JsonObject, process: WorkflowSpec) => void;
+  /** Reads the flavour's fields of a serialized data object into `info`. */
+  readonly readDataObject?: (
+    json: Readonly<Record<string, unknown>>,
+    info: DataObjectInfo,
+  ) => DataObjectInfo;
+  /** Writes the flavour's fields of a data object into `out`, which holds the BPMN ones. */
+  readonly writeDataObject?: (info: DataObjectInfo, out: JsonObject) => void;
+}
+
+const NO_CONVERTERS: InteropConverters = {};
+
+/**
+ * Chains converters (a flavour's, then e.g. `@spiff-ts/dmn`'s decision tables): each reads and
+ * writes after the ones before it.
+ */
+export function combineInterop(
+  ...list: readonly (InteropConverters | undefined)[]
+): InteropConverters {
+  const all = list.filter((c) => c !== undefined);
+  return {
+    readEventDefinition: (json, def) =>
+      all.reduce((d, c) => (c.readEventDefinition ? c.readEventDefinition(json, d) : d), def),
+    writeEventDefinition: (def, out) => {
+      for (const c of all) c.writeEventDefinition?.(def, out);
+    },
+    readTaskSpec: (json, spec) => {
+      for (const c of all) c.readTaskSpec?.(json, spec);
+    },
+    writeTaskSpec: (spec, out, process) => {
+      for (const c of all) c.writeTaskSpec?.(spec, out, process);
+    },
+    readDataObject: (json, info) =>
+      all.reduce((d, c) => (c.readDataObject ? c.readDataObject(json, d) : d), info),
+    writeDataObject: (info, out) => {
+      for (const c of all) c.writeDataObject?.(info, out);
+    },
+  };
+}
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' ? (v as Obj) : {});
@@ -44,79 +106,120 @@ function correlationProperties(v: unknown): CorrelationProperty[] {
   });
 }
 
-function eventDefinition(v: unknown, flavor: Flavor): EventDefinition {
+/**
+ * Task data, internal data or a payload as SpiffWorkflow's default registry wrote it, in this
+ * port's tagged form: its `timedelta` (`{days, seconds}`) becomes this port's tag; `datetime`
+ * has the same shape in both. Everything else is plain JSON (a tuple or set came as a list).
+ */
+function valueIn(v: unknown): Json {
+  if (Array.isArray(v)) return v.map(valueIn);
+  if (v === null || typeof v !== 'object') return v as Json;
+  const o = v as Obj;
+  if (o['typename'] === 'timedelta') {
+    return {
+      typename: 'timedelta',
+      value: {
+        days: Number(o['days'] ?? 0),
+        seconds: Number(o['seconds'] ?? 0),
+        microseconds: Number(o['microseconds'] ?? 0),
+      },
+    };
+  }
+  if (o['typename'] === 'datetime') return { typename: 'datetime', value: str(o['value']) };
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(o)) out[k] = valueIn(x);
+  return out;
+}
+
+/** A value (in this port's tagged form) of data a state holds, as a JSON object. */
+function objectIn(v: unknown): JsonObject {
+  return obj(valueIn(obj(v))) as JsonObject;
+}
+
+/**
+ * A multiple event's caught events: SpiffWorkflow keeps `BpmnEvent` dicts, this port keeps the
+ * thrown definition and the payload.
+ */
+function seenEventsIn(v: unknown, conv: InteropConverters): Json {
+  return list(v).map((e) => {
+    const o = obj(e);
+    return {
+      definition: eventDefinition(o['event_definition'], conv) as unknown as Json,
+      payload: valueIn(o['payload'] ?? null),
+    };
+  });
+}
+
+function eventDefinition(v: unknown, conv: InteropConverters): EventDefinition {
   const o = obj(v);
   const typename = str(o['typename']) ?? 'NoneEventDefinition';
   const base = { typename, name: str(o['name']) };
+  let def: EventDefinition;
   switch (typename) {
-    case 'MessageEventDefinition': {
-      const def: Record<string, unknown> = {
-        ...base,
-        correlationProperties: correlationProperties(o['correlation_properties']),
-      };
-      if (flavor === 'camunda') {
-        Object.assign(def, {
-          flavor: 'camunda',
-          payloadExpression: str(o['expression']),
-          resultVar: str(o['result_var']),
-        });
-      } else if (flavor === 'spiff') {
-        Object.assign(def, {
-          flavor: 'spiff',
-          payloadExpression: str(o['expression']),
-          messageVar: str(o['message_var']),
-          processCorrelations: correlationProperties(o['process_correlations']),
-        });
-      }
-      return def as unknown as EventDefinition;
-    }
+    case 'MessageEventDefinition':
+      def = { ...base, correlationProperties: correlationProperties(o['correlation_properties']) };
+      break;
     case 'ErrorEventDefinition':
     case 'EscalationEventDefinition':
-    case 'SignalEventDefinition': {
-      const def: Record<string, unknown> = { ...base };
-      if (typename !== 'SignalEventDefinition') def['code'] = str(o['code']);
-      if (flavor === 'spiff') {
-        Object.assign(def, {
-          flavor: 'spiff',
-          payloadExpression: str(o['expression']),
-          variable: str(o['variable']),
-        });
-      }
-      return def as unknown as EventDefinition;
-    }
+      def = { ...base, code: str(o['code']) };
+      break;
     case 'TimeDateEventDefinition':
     case 'DurationTimerEventDefinition':
     case 'CycleTimerEventDefinition':
     case 'ConditionalEventDefinition':
-      return { ...base, expression: str(o['expression']) };
+      def = { ...base, expression: str(o['expression']) };
+      break;
+    case 'CompensateEventDefinition':
+      // Beyond SpiffWorkflow 3.1.2 (no compensation), written by this port only.
+      def = {
+        ...base,
+        activityRef: str(o['activity_ref']),
+        waitForCompletion: o['wait_for_completion'] !== false,
+      };
+      break;
     case 'MultipleEventDefinition':
-      return {
+      def = {
         ...base,
         parallel: o['parallel'] === true,
-        eventDefinitions: list(o['event_definitions']).map((d) => eventDefinition(d, flavor)),
+        eventDefinitions: list(o['event_definitions']).map((d) => eventDefinition(d, conv)),
       };
+      break;
     default:
-      return base;
+      def = base;
   }
+  return conv.readEventDefinition ? conv.readEventDefinition(o, def) : def;
 }
 
 /** Converts one task spec of SpiffWorkflow's JSON into a {@link BpmnSpec} (as JSON). */
-function taskSpec(json: Obj, process: Obj, flavor: Flavor): JsonObject {
-  const typename = str(json['typename']) ?? '';
+function taskSpec(
+  json: Obj,
+  process: Obj,
+  triggers: ReadonlySet<string>,
+  conv: InteropConverters,
+): JsonObject {
+  const name = str(json['name']) ?? '';
+  const written = str(json['typename']) ?? '';
+  // SpiffWorkflow writes an event sub-process as a `SubWorkflowTask` that its process's start
+  // task triggers, or (armed with the process: a timer, condition or none start event) one that
+  // follows the start task; this port keeps a typename of its own for it.
+  const eventSubprocess =
+    written === 'SubWorkflowTask' && (triggers.has(name) || list(json['inputs']).includes('Start'));
+  const typename = eventSubprocess ? 'EventSubprocess' : written;
   const extensions = { ...obj(json['extensions']) };
-  if (str(json['prescript'])) extensions['preScript'] = json['prescript'];
-  if (str(json['postscript'])) extensions['postScript'] = json['postscript'];
-  if (typename === 'UserTask' && str(json['variable']))
-    extensions['variableName'] = json['variable'];
   const io = json['io_specification'];
   const spec: Record<string, unknown> = {
     typename,
-    name: str(json['name']) ?? '',
+    name,
     description: str(json['description']),
     manual: json['manual'] === true,
     lookahead: typeof json['lookahead'] === 'number' ? json['lookahead'] : 2,
     inputs: list(json['inputs']),
-    outputs: list(json['outputs']),
+    // Once triggered, SpiffWorkflow wires an event sub-process into its start task's outputs;
+    // this port's spec keeps it among the trigger specs only.
+    outputs:
+      typename === 'BpmnStartTask'
+        ? list(json['outputs']).filter((o) => !triggers.has(String(o)))
+        : list(json['outputs']),
     data: {},
     defines: {},
     preAssign: [],
@@ -137,9 +240,15 @@ function taskSpec(json: Obj, process: Obj, flavor: Flavor): JsonObject {
     extensions,
   };
   if (json['event_definition'] !== undefined) {
-    spec['eventDefinition'] = eventDefinition(json['event_definition'], flavor);
+    spec['eventDefinition'] = eventDefinition(json['event_definition'], conv);
   }
-  if (typename === 'BoundaryEvent') spec['cancelActivity'] = json['cancel_activity'] !== false;
+  if (typename === 'BoundaryEvent' || typename === 'EventSubprocess') {
+    // Event sub-processes are beyond SpiffWorkflow 3.1.2; interrupting unless written otherwise.
+    spec['cancelActivity'] = json['cancel_activity'] !== false;
+  }
+  if (typeof json['compensation_handler'] === 'string') {
+    spec['compensationHandler'] = json['compensation_handler'];
+  }
   if (typeof json['script'] === 'string') spec['script'] = json['script'];
   if (Array.isArray(json['cond_task_specs'])) {
     spec['condTaskSpecs'] = list(json['cond_task_specs']).map((c) => ({
@@ -159,33 +268,26 @@ function taskSpec(json: Obj, process: Obj, flavor: Flavor): JsonObject {
     spec['dataOutput'] = dataRef(json['data_output']);
     spec['inputItem'] = dataRef(json['input_item']);
     spec['outputItem'] = dataRef(json['output_item']);
-    if (flavor === 'camunda' && spec['cardinality'] === null && spec['dataInput'] === null) {
-      // The camunda flavour fills these in when the task starts: the collection is both.
-      spec['dataInput'] = spec['dataOutput'];
-      spec['inputItem'] = spec['outputItem'];
-    }
   }
   if (typeof json['split_task'] === 'string') spec['splitTask'] = json['split_task'];
-  const operator = obj(extensions['serviceTaskOperator']);
-  if (typename === 'ServiceTask') {
-    spec['operatorName'] = str(json['operation_name']) ?? str(operator['name']);
-    spec['operationParams'] = json['operation_params'] ?? operator['parameters'] ?? {};
-    spec['resultVariable'] =
-      str(json['result_variable']) ??
-      str(operator['resultVariable']) ??
-      `spiff__${String(json['name']).replace(/-/g, '_')}_result`;
-  }
-  if (typename === 'BusinessRuleTask') {
-    spec['decisionRef'] =
-      str(extensions['calledDecisionId']) ?? str(obj(json['decision_table'])['id']);
-  }
   if (typename === 'BpmnStartTask') {
     const triggers = list(json['trigger_specs']);
     if (triggers.length > 0) extensions['triggerSpecs'] = triggers;
     const pio = process['io_specification'];
+    const objects = Object.entries(obj(process['data_objects']));
     spec['process'] = {
       bpmnId: str(process['name']) ?? '',
-      dataObjects: Object.keys(obj(process['data_objects'])),
+      dataObjects: objects.map(([id]) => id),
+      ...(objects.length > 0
+        ? {
+            dataObjectInfo: Object.fromEntries(
+              objects.map(([id, o]) => {
+                const info: DataObjectInfo = { name: str(obj(o)['bpmn_name']), extensions: {} };
+                return [id, conv.readDataObject ? conv.readDataObject(obj(o), info) : info];
+              }),
+            ),
+          }
+        : {}),
       ioSpecification:
         pio === null || pio === undefined
           ? null
@@ -196,13 +298,16 @@ function taskSpec(json: Obj, process: Obj, flavor: Flavor): JsonObject {
       correlationKeys: obj(process['correlation_keys']),
     };
   }
+  conv.readTaskSpec?.(json, spec);
   return JSON.parse(JSON.stringify(spec)) as JsonObject;
 }
 
-function processSpec(json: Obj, flavor: Flavor): JsonObject {
+function processSpec(json: Obj, conv: InteropConverters): JsonObject {
   const taskSpecs: JsonObject = {};
-  for (const [name, ts] of Object.entries(obj(json['task_specs']))) {
-    taskSpecs[name] = taskSpec(obj(ts), json, flavor);
+  const specs = obj(json['task_specs']);
+  const triggers = new Set(list(obj(specs['Start'])['trigger_specs']).map(String));
+  for (const [name, ts] of Object.entries(specs)) {
+    taskSpecs[name] = taskSpec(obj(ts), json, triggers, conv);
   }
   return {
     typename: 'WorkflowSpec',
@@ -240,6 +345,7 @@ function convertState(
   state: Obj,
   specs: ReadonlyMap<string, JsonObject>,
   subRoots: ReadonlyMap<string, string>,
+  conv: InteropConverters,
 ): JsonObject {
   const tasks = obj(state['tasks']) as Record<string, Obj>;
   const root = String(state['root']);
@@ -248,7 +354,10 @@ function convertState(
   for (const [id, t] of Object.entries(tasks)) {
     const children = list(t['children']).map(String);
     const subRoot = subRoots.get(id);
-    const internal = { ...obj(t['internal_data']) } as JsonObject;
+    const internal = objectIn(t['internal_data']);
+    if (Array.isArray(obj(t['internal_data'])['seen_events'])) {
+      internal['seen_events'] = seenEventsIn(obj(t['internal_data'])['seen_events'], conv);
+    }
     const spec = specs.get(String(t['task_spec']));
     const def = spec ? obj(spec['eventDefinition']) : {};
     const names = [def, ...list(def['eventDefinitions']).map(obj)].map((d) => str(d['name']));
@@ -269,13 +378,13 @@ function convertState(
       triggered: t['triggered'] === true,
       thread_id: 0,
       internal_data: internal,
-      data: data.get(id) ?? {},
+      data: objectIn(data.get(id) ?? {}),
       typename: 'Task',
     };
   }
   return {
     typename: 'BpmnWorkflow',
-    data: obj(state['data']) as JsonObject,
+    data: objectIn(state['data']),
     success: state['success'] !== false,
     completed: state['completed'] === true,
     last_task: str(state['last_task']),
@@ -290,19 +399,20 @@ function convertState(
  * Converts a workflow that SpiffWorkflow's `BpmnWorkflowSerializer` wrote (`serializer_version`
  * 1.4) into this port's serialized form, ready for `BpmnWorkflowSerializer.fromJson`. Task data
  * is rebuilt from the reference's deltas and sub-process roots are hung under their tasks.
- * `flavor` says which typename registry wrote it (payload conventions differ).
+ * `flavour` is the flavour whose serializer config wrote it (plain BPMN without one).
  * @throws {@link SerializationError} for other versions or shapes
  */
-export function fromSpiffWorkflowJson(doc: JsonObject, flavor: Flavor = 'bpmn'): JsonObject {
+export function fromSpiffWorkflowJson(doc: JsonObject, flavour?: BpmnFlavour): JsonObject {
+  const conv = flavour?.interop ?? NO_CONVERTERS;
   if (doc['serializer_version'] !== '1.4') {
     throw new SerializationError(
       `Cannot read version ${JSON.stringify(doc['serializer_version'])}`,
     );
   }
-  const top = processSpec(obj(doc['spec']), flavor);
+  const top = processSpec(obj(doc['spec']), conv);
   const library: JsonObject = {};
   for (const [key, sp] of Object.entries(obj(doc['subprocess_specs']))) {
-    library[key] = processSpec(obj(sp), flavor);
+    library[key] = processSpec(obj(sp), conv);
   }
   const subs = obj(doc['subprocesses']) as Record<string, Obj>;
   const subRoots = new Map<string, string>();
@@ -313,14 +423,14 @@ export function fromSpiffWorkflowJson(doc: JsonObject, flavor: Flavor = 'bpmn'):
     serializer_version: '1.4',
     spec: top,
     subprocess_specs: library,
-    ...convertState(doc, specsOf(top), subRoots),
+    ...convertState(doc, specsOf(top), subRoots, conv),
   };
   const subprocesses: JsonObject = {};
   const subCorrelations: JsonObject = {};
   for (const [taskId, sub] of Object.entries(subs)) {
     const key = String(sub['spec']);
     const spec = obj(library[key]) as JsonObject;
-    const converted = convertState(sub, specsOf(spec), subRoots);
+    const converted = convertState(sub, specsOf(spec), subRoots, conv);
     const root = obj(obj(converted['tasks'])[String(sub['root'])]) as JsonObject;
     root['triggered'] = true;
     root['parent'] = taskId;
@@ -333,8 +443,8 @@ export function fromSpiffWorkflowJson(doc: JsonObject, flavor: Flavor = 'bpmn'):
   out['bpmn_events'] = list(doc['bpmn_events']).map((e) => {
     const o = obj(e);
     return {
-      definition: eventDefinition(o['event_definition'], flavor) as unknown as Json,
-      payload: (o['payload'] ?? null) as Json,
+      definition: eventDefinition(o['event_definition'], conv) as unknown as Json,
+      payload: valueIn(o['payload'] ?? null),
       correlations: obj(o['correlations']) as JsonObject,
     };
   });
@@ -342,6 +452,74 @@ export function fromSpiffWorkflowJson(doc: JsonObject, flavor: Flavor = 'bpmn'):
 }
 
 // --- writing ------------------------------------------------------------------------------------
+
+function isTagged(o: Obj): o is { typename: string; value: Json } {
+  const keys = Object.keys(o);
+  return keys.length === 2 && typeof o['typename'] === 'string' && 'value' in o;
+}
+
+/** A dict key as Python's `json` writes it (`None`, booleans and numbers become text). */
+function keyOut(key: Json): string | undefined {
+  if (typeof key === 'string') return key;
+  if (key === null) return 'null';
+  if (typeof key === 'boolean') return key ? 'true' : 'false';
+  if (typeof key === 'number') return String(key);
+  const o = obj(key);
+  if (isTagged(o) && (o.typename === 'int' || o.typename === 'float')) return String(o.value);
+  return undefined;
+}
+
+/**
+ * A value of task data, internal data or a payload (this port's tagged form) as SpiffWorkflow's
+ * default registry and Python's `json` write it: a tuple is a list, a `timedelta` is
+ * `{days, seconds}` (microseconds dropped, as there), a finite float a number, a dict with
+ * `None`, boolean or number keys a dict with text keys. Sets, frozensets, dates, times, decimals,
+ * large integers, non-finite floats and dicts with other keys have no form there (3.1.2 cannot
+ * write them): they keep this port's tags.
+ */
+function valueOut(v: unknown): Json {
+  if (Array.isArray(v)) return v.map(valueOut);
+  if (v === null || typeof v !== 'object') return v as Json;
+  const o = v as Obj;
+  if (isTagged(o)) {
+    switch (o.typename) {
+      case 'tuple':
+        return list(o.value).map(valueOut);
+      case 'timedelta': {
+        const d = obj(o.value);
+        return {
+          days: Number(d['days'] ?? 0),
+          seconds: Number(d['seconds'] ?? 0),
+          typename: 'timedelta',
+        };
+      }
+      case 'datetime':
+        return { value: o.value, typename: 'datetime' };
+      case 'float': {
+        const n = Number(o.value);
+        return Number.isFinite(n) ? n : { typename: 'float', value: o.value };
+      }
+      case 'dict': {
+        const pairs = list(o.value).map((p) => list(p) as [Json, Json]);
+        const keys = pairs.map(([k]) => keyOut(k));
+        if (keys.every((k) => k !== undefined && k !== 'typename')) {
+          const out: JsonObject = {};
+          pairs.forEach(([, x], i) => (out[keys[i] as string] = valueOut(x)));
+          return out;
+        }
+        return { typename: 'dict', value: pairs.map(([k, x]) => [valueOut(k), valueOut(x)]) };
+      }
+      case 'set':
+      case 'frozenset':
+        return { typename: o.typename, value: list(o.value).map(valueOut) };
+      default:
+        return { typename: o.typename, value: o.value };
+    }
+  }
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(o)) out[k] = valueOut(x);
+  return out;
+}
 
 function refOut(ref: DataRef | null | undefined): Json {
   if (!ref) return null;
@@ -358,32 +536,38 @@ function correlationsOut(props: readonly CorrelationProperty[] | undefined): Jso
   }));
 }
 
-function eventDefinitionOut(def: EventDefinition): JsonObject {
-  const flavored = def.flavor !== undefined && def.typename !== 'SignalEventDefinition';
-  const out: JsonObject = {
-    description: flavored ? null : (EVENT_KINDS[def.typename] ?? null),
-    name: def.name,
-  };
+/**
+ * The name SpiffWorkflow's parser gives a definition: errors and escalations that refer to no
+ * element have names of their own; terminate, cancel and conditional definitions none.
+ */
+function nameOut(def: EventDefinition): string | null {
+  switch (def.typename) {
+    case 'ErrorEventDefinition':
+    case 'EscalationEventDefinition':
+      if (def.name === null && (def.code ?? null) === null) {
+        return def.typename === 'ErrorEventDefinition'
+          ? 'None Error Event'
+          : 'None Escalation Event';
+      }
+      return def.name;
+    case 'TerminateEventDefinition':
+    case 'CancelEventDefinition':
+    case 'ConditionalEventDefinition':
+      return null;
+    default:
+      return def.name;
+  }
+}
+
+function eventDefinitionOut(def: EventDefinition, conv: InteropConverters): JsonObject {
+  const out: JsonObject = { description: EVENT_KINDS[def.typename] ?? null, name: nameOut(def) };
   switch (def.typename) {
     case 'MessageEventDefinition':
       out['correlation_properties'] = correlationsOut(def.correlationProperties);
-      if (def.flavor === 'camunda') {
-        out['expression'] = def.payloadExpression ?? null;
-        out['result_var'] = def.resultVar ?? null;
-      } else if (def.flavor === 'spiff') {
-        out['expression'] = def.payloadExpression ?? null;
-        out['message_var'] = def.messageVar ?? null;
-        out['process_correlations'] = correlationsOut(def.processCorrelations);
-      }
       break;
     case 'ErrorEventDefinition':
     case 'EscalationEventDefinition':
-    case 'SignalEventDefinition':
-      if (def.typename !== 'SignalEventDefinition') out['code'] = def.code ?? null;
-      if (def.flavor === 'spiff') {
-        out['expression'] = def.payloadExpression ?? null;
-        out['variable'] = def.variable ?? null;
-      }
+      out['code'] = def.code ?? null;
       break;
     case 'TimeDateEventDefinition':
     case 'DurationTimerEventDefinition':
@@ -391,33 +575,28 @@ function eventDefinitionOut(def: EventDefinition): JsonObject {
     case 'ConditionalEventDefinition':
       out['expression'] = def.expression ?? null;
       break;
+    case 'CompensateEventDefinition':
+      out['activity_ref'] = def.activityRef ?? null;
+      out['wait_for_completion'] = def.waitForCompletion !== false;
+      break;
     case 'MultipleEventDefinition':
       out['parallel'] = def.parallel === true;
-      out['event_definitions'] = (def.eventDefinitions ?? []).map(eventDefinitionOut);
+      out['event_definitions'] = (def.eventDefinitions ?? []).map((d) =>
+        eventDefinitionOut(d, conv),
+      );
       break;
   }
+  conv.writeEventDefinition?.(def, out);
   out['typename'] = def.typename;
   return out;
 }
 
-const SCRIPTED = new Set([
-  'NoneTask',
-  'UserTask',
-  'ManualTask',
-  'ScriptTask',
-  'ServiceTask',
-  'BusinessRuleTask',
-  'CallActivity',
-  'SubWorkflowTask',
-  'TransactionSubprocess',
-  'SendTask',
-  'ReceiveTask',
-  'ParallelMultiInstanceTask',
-  'SequentialMultiInstanceTask',
-  'StandardLoopTask',
-]);
-
-function taskSpecOut(spec: BpmnSpec, flavor: Flavor): JsonObject {
+function taskSpecOut(
+  spec: BpmnSpec,
+  process: WorkflowSpec,
+  triggered: readonly string[],
+  conv: InteropConverters,
+): JsonObject {
   const io = spec.ioSpecification;
   const out: JsonObject = {
     name: spec.name,
@@ -425,7 +604,10 @@ function taskSpecOut(spec: BpmnSpec, flavor: Flavor): JsonObject {
     manual: spec.manual,
     lookahead: spec.lookahead,
     inputs: [...spec.inputs],
-    outputs: [...spec.outputs],
+    outputs:
+      spec.typename === 'BpmnStartTask'
+        ? [...spec.outputs, ...triggered.filter((n) => !spec.outputs.includes(n))]
+        : [...spec.outputs],
     bpmn_id: spec.bpmnId,
     bpmn_name: spec.bpmnName,
     lane: spec.lane,
@@ -442,23 +624,8 @@ function taskSpecOut(spec: BpmnSpec, flavor: Flavor): JsonObject {
   };
   const t = spec.typename;
   const extensions = { ...spec.extensions };
-  const prescript = extensions['preScript'];
-  const postscript = extensions['postScript'];
-  const variable = extensions['variableName'];
   const triggers = extensions['triggerSpecs'];
-  if (flavor === 'spiff') {
-    delete extensions['preScript'];
-    delete extensions['postScript'];
-  }
   delete extensions['triggerSpecs'];
-  if (
-    t === 'BusinessRuleTask' &&
-    spec.decisionRef &&
-    extensions['calledDecisionId'] === undefined
-  ) {
-    // The reference writes the decision table itself (camunda); the decision's id is enough here.
-    extensions['calledDecisionId'] = spec.decisionRef;
-  }
   const isLoop = spec.taskSpec !== undefined;
   const internal = spec.bpmnId === null;
   // Collaboration participants are built by the parser, not read from an element: no extensions.
@@ -466,8 +633,13 @@ function taskSpecOut(spec: BpmnSpec, flavor: Flavor): JsonObject {
   if (!internal && !isLoop && !participant) {
     out['extensions'] = JSON.parse(JSON.stringify(extensions)) as Json;
   }
-  if (spec.eventDefinition) out['event_definition'] = eventDefinitionOut(spec.eventDefinition);
+  if (spec.eventDefinition) {
+    out['event_definition'] = eventDefinitionOut(spec.eventDefinition, conv);
+  }
   if (t === 'BoundaryEvent') out['cancel_activity'] = spec.cancelActivity !== false;
+  if (t === 'EventSubprocess' && spec.cancelActivity === false) out['cancel_activity'] = false;
+  if (spec.compensationHandler !== undefined)
+    out['compensation_handler'] = spec.compensationHandler;
   if (t === 'BpmnStartTask')
     out['trigger_specs'] = Array.isArray(triggers) ? (triggers as Json) : [];
   if (t === 'BoundaryEventJoin' || t === 'StartEventJoin') {
@@ -498,37 +670,41 @@ function taskSpecOut(spec: BpmnSpec, flavor: Flavor): JsonObject {
       out['test_before'] = spec.testBefore === true;
     } else {
       out['cardinality'] = spec.cardinality ?? null;
-      out['data_input'] =
-        flavor === 'camunda' && spec.cardinality === null ? null : refOut(spec.dataInput);
+      out['data_input'] = refOut(spec.dataInput);
       out['data_output'] = refOut(spec.dataOutput);
-      out['input_item'] =
-        flavor === 'camunda' && spec.cardinality === null ? null : refOut(spec.inputItem);
+      out['input_item'] = refOut(spec.inputItem);
       out['output_item'] = refOut(spec.outputItem);
       out['condition'] = spec.condition ?? null;
     }
   }
-  if (t === 'ServiceTask') {
-    out['operation_name'] = spec.operatorName ?? null;
-    out['operation_params'] = JSON.parse(JSON.stringify(spec.operationParams ?? {})) as Json;
-    out['result_variable'] = spec.resultVariable ?? null;
-    out['retries'] = null;
-  }
-  if (flavor === 'spiff' && SCRIPTED.has(t)) {
-    out['prescript'] = typeof prescript === 'string' ? prescript : null;
-    out['postscript'] = typeof postscript === 'string' ? postscript : null;
-    if (t === 'UserTask') out['variable'] = typeof variable === 'string' ? variable : null;
-  }
-  out['typename'] = t;
+  // SpiffWorkflow has no typename of its own for an event sub-process: a sub-process its start
+  // task lists among the trigger specs.
+  out['typename'] = t === 'EventSubprocess' ? 'SubWorkflowTask' : t;
+  conv.writeTaskSpec?.(spec, out, process);
   return out;
 }
 
-function processSpecOut(spec: WorkflowSpec, flavor: Flavor): JsonObject {
+/**
+ * Writes a process spec. `triggered` names its event sub-processes that have started in some
+ * instance: SpiffWorkflow wires those into the start task's outputs when they start.
+ */
+function processSpecOut(
+  spec: WorkflowSpec,
+  triggered: readonly string[],
+  conv: InteropConverters,
+): JsonObject {
   const info = processInfo(spec);
   const taskSpecs: JsonObject = {};
-  for (const [name, ts] of spec.taskSpecs) taskSpecs[name] = taskSpecOut(ts as BpmnSpec, flavor);
+  for (const [name, ts] of spec.taskSpecs) {
+    taskSpecs[name] = taskSpecOut(ts as BpmnSpec, spec, triggered, conv);
+  }
   const dataObjects: JsonObject = {};
   for (const id of info.dataObjects) {
-    dataObjects[id] = { bpmn_id: id, bpmn_name: null, typename: 'DataObject' };
+    const object = info.dataObjectInfo?.[id] ?? { name: null, extensions: {} };
+    const out: JsonObject = { bpmn_id: id, bpmn_name: object.name };
+    conv.writeDataObject?.(object, out);
+    out['typename'] = 'DataObject';
+    dataObjects[id] = out;
   }
   const io = info.ioSpecification;
   return {
@@ -552,15 +728,35 @@ function processSpecOut(spec: WorkflowSpec, flavor: Flavor): JsonObject {
   };
 }
 
-function stateOut(workflow: Workflow, correlations: unknown): JsonObject {
+/** A multiple event's caught events as SpiffWorkflow's `BpmnEvent` dicts. */
+function seenEventsOut(v: unknown, conv: InteropConverters): Json {
+  return list(v).map((e) => {
+    const o = obj(e);
+    return {
+      event_definition: eventDefinitionOut(o['definition'] as EventDefinition, conv),
+      payload: valueOut(o['payload'] ?? null),
+      correlations: valueOut(o['correlations'] ?? {}),
+      typename: 'BpmnEvent',
+    };
+  });
+}
+
+function stateOut(workflow: Workflow, correlations: unknown, conv: InteropConverters): JsonObject {
   const tasks: JsonObject = {};
   for (const task of workflow.tasks.values()) {
     const internal = { ...task.internalData } as Record<string, unknown>;
+    // A catching definition SpiffWorkflow names itself (an error or escalation referring to no
+    // element) keeps its payload under that name.
+    const def = (task.taskSpec as BpmnSpec).eventDefinition;
+    const renamed = def && def.name === null ? nameOut(def) : null;
     for (const key of Object.keys(internal)) {
       if (key.startsWith('payload:')) {
-        internal[key.slice('payload:'.length)] = internal[key];
+        internal[renamed ?? key.slice('payload:'.length)] = internal[key];
         delete internal[key];
       }
+    }
+    if (Array.isArray(internal['seen_events'])) {
+      internal['seen_events'] = seenEventsOut(internal['seen_events'], conv);
     }
     const isRoot = task === workflow.taskTree;
     tasks[task.id] = {
@@ -571,14 +767,14 @@ function stateOut(workflow: Workflow, correlations: unknown): JsonObject {
       state: task.state,
       task_spec: task.taskSpec.name,
       triggered: isRoot ? false : task.triggered,
-      internal_data: JSON.parse(JSON.stringify(internal)) as Json,
-      data: JSON.parse(JSON.stringify(task.peekData())) as Json,
+      internal_data: valueOut(JSON.parse(JSON.stringify(internal))),
+      data: valueOut(JSON.parse(JSON.stringify(task.peekData()))),
       delta: {},
       typename: 'Task',
     };
   }
   return {
-    data: JSON.parse(JSON.stringify(workflow.data)) as Json,
+    data: valueOut(JSON.parse(JSON.stringify(workflow.data))),
     correlations: JSON.parse(JSON.stringify(correlations ?? {})) as Json,
     last_task: workflow.lastTask?.id ?? null,
     success: workflow.success,
@@ -588,16 +784,32 @@ function stateOut(workflow: Workflow, correlations: unknown): JsonObject {
   };
 }
 
+/** For each process spec, the names of its event sub-processes that started in some instance. */
+function triggeredEventSubprocesses(workflow: BpmnWorkflow): Map<WorkflowSpec, string[]> {
+  const out = new Map<WorkflowSpec, string[]>();
+  for (const wf of [workflow, ...workflow.allSubprocesses()]) {
+    for (const task of wf.tasks.values()) {
+      if (task.taskSpec.typename !== 'EventSubprocess') continue;
+      const names = out.get(wf.spec) ?? [];
+      if (!names.includes(task.taskSpec.name)) names.push(task.taskSpec.name);
+      out.set(wf.spec, names);
+    }
+  }
+  return out;
+}
+
 /**
  * Writes a running workflow in the JSON shape SpiffWorkflow's `BpmnWorkflowSerializer` reads
  * (`serializer_version` 1.4): the inverse of {@link fromSpiffWorkflowJson}. Task data is written
- * whole (an empty `delta`, which the reference accepts); `flavor` picks the event fields.
+ * whole (an empty `delta`, which the reference accepts); `flavour` adds what its serializer
+ * config writes (plain BPMN without one).
  */
-export function toSpiffWorkflowJson(workflow: BpmnWorkflow, flavor: Flavor = 'bpmn'): JsonObject {
+export function toSpiffWorkflowJson(workflow: BpmnWorkflow, flavour?: BpmnFlavour): JsonObject {
+  const conv = flavour?.interop ?? NO_CONVERTERS;
+  const triggered = triggeredEventSubprocesses(workflow);
+  const specOut = (spec: WorkflowSpec) => processSpecOut(spec, triggered.get(spec) ?? [], conv);
   const subprocessSpecs: JsonObject = {};
-  for (const [key, spec] of workflow.subprocessSpecs) {
-    subprocessSpecs[key] = processSpecOut(spec, flavor);
-  }
+  for (const [key, spec] of workflow.subprocessSpecs) subprocessSpecs[key] = specOut(spec);
   const subprocesses: JsonObject = {};
   for (const sub of workflow.allSubprocesses()) {
     const outer = sub.outerTask;
@@ -605,20 +817,20 @@ export function toSpiffWorkflowJson(workflow: BpmnWorkflow, flavor: Flavor = 'bp
     const key =
       [...workflow.subprocessSpecs.entries()].find(([, s]) => s === sub.spec)?.[0] ?? sub.spec.name;
     subprocesses[outer.id] = {
-      ...stateOut(sub, workflow.subCorrelations.get(sub)),
+      ...stateOut(sub, workflow.subCorrelations.get(sub), conv),
       parent_task_id: outer.id,
       spec: key,
       typename: 'BpmnSubWorkflow',
     };
   }
   return {
-    ...stateOut(workflow, workflow.correlations),
-    spec: processSpecOut(workflow.spec, flavor),
+    ...stateOut(workflow, workflow.correlations, conv),
+    spec: specOut(workflow.spec),
     subprocess_specs: subprocessSpecs,
     subprocesses,
     bpmn_events: workflow.bpmnEvents.map((e) => ({
-      event_definition: eventDefinitionOut(e.definition),
-      payload: JSON.parse(JSON.stringify(e.payload ?? null)) as Json,
+      event_definition: eventDefinitionOut(e.definition, conv),
+      payload: valueOut(JSON.parse(JSON.stringify(e.payload ?? null))),
       correlations: JSON.parse(JSON.stringify(e.correlations ?? {})) as Json,
       typename: 'BpmnEvent',
     })),

@@ -4,14 +4,15 @@ import {
   Workflow,
   WorkflowError,
   cloneData,
-  counterClock,
   createCoreRegistry,
   type DataObject,
   type SpecRegistry,
   type Task,
   type TaskQuery,
+  type WorkflowOptions,
   type WorkflowSpec,
 } from '@spiff-ts/core';
+import { flavourOf, type BpmnFlavour } from '../flavour.js';
 import {
   CATCHING_TYPES,
   processInfo,
@@ -21,11 +22,21 @@ import {
 } from '../specs.js';
 import {
   bpmnLayers,
+  finishCompensation,
   forgetJoinInstances,
   joinInstancesIn,
+  markRestoredFamily,
   trackTask,
   withdrawJoinTokens,
 } from './layers.js';
+import { compensationStep, hasCompensation } from './compensation.js';
+import {
+  evaluateConditions,
+  hasConditionalEventSubprocesses,
+  startTriggeredSpecs,
+  triggerScopes,
+  wasInterrupted,
+} from './event-subprocesses.js';
 import { PythonScriptEngine, toData } from './script-engine.js';
 
 /** An event thrown inside a workflow or sent to it from outside. */
@@ -95,11 +106,36 @@ export interface BpmnWorkflowOptions {
   readonly stateClock?: () => number;
 }
 
-/** A registry with the core layers and every BPMN layer. */
-export function createBpmnRegistry(): SpecRegistry {
-  return createCoreRegistry().registerAll(bpmnLayers);
+/**
+ * A registry with the core layers and every BPMN layer, and a flavour's layers over them.
+ * @example `new BpmnWorkflow(spec, subprocessSpecs, { registry: createBpmnRegistry(spiffFlavour) })`
+ */
+export function createBpmnRegistry(flavour?: BpmnFlavour): SpecRegistry {
+  const registry = createCoreRegistry().registerAll(bpmnLayers);
+  return flavour?.layers ? registry.registerAll(flavour.layers) : registry;
 }
 const DEFAULT_REGISTRY = createBpmnRegistry();
+const flavourRegistries = new WeakMap<BpmnFlavour, SpecRegistry>();
+
+/**
+ * The registry a workflow of `spec` runs with when the host passes none: the layers of the
+ * flavour that parsed it (so `SpiffBpmnParser` specs run their pre- and post-scripts without
+ * further wiring), else plain BPMN's.
+ */
+function registryOf(spec: WorkflowSpec): SpecRegistry {
+  return flavourRegistry(flavourOf(spec));
+}
+
+/** The (shared) registry of `flavour`: plain BPMN's when it has no layers of its own. */
+export function flavourRegistry(flavour: BpmnFlavour | undefined): SpecRegistry {
+  if (!flavour?.layers) return DEFAULT_REGISTRY;
+  let registry = flavourRegistries.get(flavour);
+  if (!registry) {
+    registry = createBpmnRegistry(flavour);
+    flavourRegistries.set(flavour, registry);
+  }
+  return registry;
+}
 
 /** Correlation values: key name → property id → value. */
 export type Correlations = Record<string, Record<string, unknown>>;
@@ -117,60 +153,116 @@ export type Correlations = Record<string, Record<string, unknown>>;
  * ```
  */
 export class BpmnWorkflow extends Workflow {
-  readonly subprocessSpecs: ReadonlyMap<string, WorkflowSpec>;
-  readonly #engine: PythonScriptEngine;
+  /** Created on first use: most waiting instances never run a script. */
+  #engine: PythonScriptEngine | undefined;
   readonly now: () => number;
-  readonly services: ServiceHandler | undefined;
-  readonly decide: DecisionHandler | undefined;
-  readonly dataStores: DataStoreBackend | undefined;
-  readonly payloadHandler: PayloadHandler;
-  /** Events thrown that nothing in the workflow caught. */
-  bpmnEvents: BpmnEvent[] = [];
-  /** Correlation values of the top workflow. */
-  correlations: Correlations = {};
-  /** Correlation values of sub-workflows, by the sub-workflow. */
-  readonly subCorrelations = new Map<Workflow, Correlations>();
+  /** The options that carry host handlers, kept only when one of them is given. */
+  readonly #handlers: BpmnWorkflowOptions | undefined;
+  // Allocated on first use, so an instance that never throws or correlates carries none of them.
+  #bpmnEvents: BpmnEvent[] | undefined;
+  #correlations: Correlations | undefined;
+  #subCorrelations: Map<Workflow, Correlations> | undefined;
+  /**
+   * The layers' bookkeeping of joins, by workflow of this family (see `layers.ts`). Held here
+   * rather than in weak maps: a weak map entry keeps its workflow alive through every young
+   * collection, so each instance would survive to the old generation. Declared only: it is
+   * set on first use, which can come during the base constructor (a field would reset it).
+   * @internal
+   */
+  declare joinState: unknown;
 
   constructor(
     spec: WorkflowSpec,
-    subprocessSpecs: ReadonlyMap<string, WorkflowSpec> = new Map(),
+    subprocessSpecs: ReadonlyMap<string, WorkflowSpec> = NO_SUBPROCESSES,
     options: BpmnWorkflowOptions = {},
   ) {
-    const engine = options.scriptEngine ?? new PythonScriptEngine();
+    const engine = options.scriptEngine;
     super(
       spec,
-      {
-        registry: options.registry ?? DEFAULT_REGISTRY,
-        clock: options.stateClock ?? counterClock(),
-        library: subprocessSpecs,
-        scriptEngine: engine,
-        ...(options.newId ? { newId: options.newId } : {}),
-      },
+      coreOptions(options, subprocessSpecs, spec),
       options.restore ? { restore: true } : { deferStart: true },
     );
-    this.subprocessSpecs = subprocessSpecs;
-    this.events.on('stateChanged', ({ task, previous }) => trackTask(task, previous));
-    this.#engine = engine;
-    this.now = options.clock ?? (() => 0);
-    engine.setClock(this.now);
-    this.services = options.services;
-    this.decide = options.decide;
-    this.dataStores = options.dataStores;
-    this.payloadHandler = options.payloadHandler ?? mergePayload;
-    if (options.restore) return;
+    this.now = options.clock ?? zeroClock;
+    if (engine) {
+      this.#engine = engine;
+      engine.setClock(this.now);
+    }
+    const { services, decide, dataStores, payloadHandler } = options;
+    if (services || decide || dataStores || payloadHandler) {
+      this.#handlers = { services, decide, dataStores, payloadHandler };
+    }
+    if (hasCompensation(spec, subprocessSpecs)) {
+      this.events.on('completed', ({ task }) => {
+        compensationStep(task, finishCompensation);
+      });
+    }
+    if (hasConditionalEventSubprocesses(spec, subprocessSpecs)) {
+      this.events.on('completed', ({ task }) => {
+        evaluateConditions(task);
+      });
+    }
+    if (options.restore) {
+      markRestoredFamily(this);
+      return;
+    }
     const objects = processInfo(spec).dataObjects;
     if (objects.length > 0) {
       const store: DataObject = {};
       for (const id of objects) store[id] = null;
       this.data['data_objects'] = store;
     }
-    if (options.data) this.taskTree.data = cloneData(options.data);
+    // The root's data starts empty: only a non-empty start needs a data object of its own.
+    if (options.data && !isEmptyPlainObject(options.data)) {
+      this.taskTree.data = cloneData(options.data);
+    }
     this.start();
   }
 
-  /** The script engine (shared by sub-workflows). */
+  /** Specs of the sub-processes and call activities (the workflow's library). */
+  get subprocessSpecs(): ReadonlyMap<string, WorkflowSpec> {
+    return this.library;
+  }
+  get services(): ServiceHandler | undefined {
+    return this.#handlers?.services;
+  }
+  get decide(): DecisionHandler | undefined {
+    return this.#handlers?.decide;
+  }
+  get dataStores(): DataStoreBackend | undefined {
+    return this.#handlers?.dataStores;
+  }
+  get payloadHandler(): PayloadHandler {
+    return this.#handlers?.payloadHandler ?? mergePayload;
+  }
+
+  /** The script engine (shared by sub-workflows; a default one is made on first use). */
   override get scriptEngine(): PythonScriptEngine {
-    return this.#engine;
+    let engine = this.#engine;
+    if (engine === undefined) {
+      engine = new PythonScriptEngine();
+      engine.setClock(this.now);
+      this.#engine = engine;
+    }
+    return engine;
+  }
+
+  /** Events thrown that nothing in the workflow caught. */
+  get bpmnEvents(): BpmnEvent[] {
+    return (this.#bpmnEvents ??= []);
+  }
+  set bpmnEvents(value: BpmnEvent[]) {
+    this.#bpmnEvents = value;
+  }
+  /** Correlation values of the top workflow. */
+  get correlations(): Correlations {
+    return (this.#correlations ??= {});
+  }
+  set correlations(value: Correlations) {
+    this.#correlations = value;
+  }
+  /** Correlation values of sub-workflows, by the sub-workflow. */
+  get subCorrelations(): Map<Workflow, Correlations> {
+    return (this.#subCorrelations ??= new Map());
   }
 
   /**
@@ -259,8 +351,8 @@ export class BpmnWorkflow extends Workflow {
 
   /** Returns and clears the events nothing in the workflow caught. */
   getEvents(): BpmnEvent[] {
-    const events = this.bpmnEvents;
-    this.bpmnEvents = [];
+    const events = this.#bpmnEvents ?? [];
+    this.#bpmnEvents = undefined;
     return events;
   }
 
@@ -285,6 +377,10 @@ export class BpmnWorkflow extends Workflow {
       const target = event.target;
       tasks = this.waitingTasks().filter((t) => t.workflow === target && catches(t, event));
       if (tasks.length === 0) {
+        // Then the target's event sub-processes (an error or escalation event sub-process).
+        tasks = startTriggeredSpecs(this, [target], event).filter((t) => catches(t, event));
+      }
+      if (tasks.length === 0) {
         event.target = target.outerTask?.workflow;
         // A terminate end event ends its own (sub)process: it is handled inside the workflow
         // and never reaches the host as an outgoing event (SpiffWorkflow queues it).
@@ -293,56 +389,27 @@ export class BpmnWorkflow extends Workflow {
         return this.#catch(event, internal);
       }
     } else {
-      this.#startParticipants(event);
+      startTriggeredSpecs(this, triggerScopes(this), event);
       tasks = this.waitingTasks().filter((t) => catches(t, event));
       if (tasks.length === 0 && internal) this.bpmnEvents.push(event);
     }
     for (const task of oneInterruptPerActivity(tasks, event)) {
+      // An interrupting event sub-process may have cancelled it meanwhile.
+      if (wasInterrupted(task)) continue;
       catchEvent(task, event);
       task.update();
     }
     return tasks.length;
   }
 
-  /** Starts (or finds) collaboration participants whose start event catches `event`. */
-  #startParticipants(event: BpmnEvent): void {
-    const triggers = (this.spec.start as BpmnSpec).extensions['triggerSpecs'];
-    if (!Array.isArray(triggers)) return;
-    for (const name of triggers as string[]) {
-      const participant = this.spec.getTaskSpec(name) as BpmnSpec | undefined;
-      const subSpec = this.subprocessSpecs.get(participant?.spec ?? '');
-      if (!participant || !subSpec) continue;
-      for (const ts of subSpec.taskSpecs.values()) {
-        const def = (ts as BpmnSpec).eventDefinition;
-        if (ts.typename !== 'StartEvent' || !def || !definitionMatches(def, event.definition)) {
-          continue;
-        }
-        let sub = [...this.subworkflows.values()].find(
-          (wf) =>
-            wf.spec === subSpec &&
-            wf.getNextTask({ state: TaskState.WAITING, specName: ts.name }) !== undefined,
-        );
-        if (!sub) {
-          const child = this.taskTree.addChild(participant, TaskState.FUTURE);
-          child.triggered = true;
-          child.update();
-          sub = this.subworkflows.get(child.id);
-        }
-        if (sub) {
-          const c = this.correlationsOf(sub);
-          Object.assign(c, cloneData(event.correlations ?? {}));
-        }
-      }
-    }
-  }
-
   /** Correlations of the workflow a task runs in. */
   correlationsOf(workflow: Workflow): Correlations {
     if (workflow === this) return this.correlations;
-    let c = this.subCorrelations.get(workflow);
+    const subs = this.subCorrelations;
+    let c = subs.get(workflow);
     if (!c) {
       c = {};
-      this.subCorrelations.set(workflow, c);
+      subs.set(workflow, c);
     }
     return c;
   }
@@ -411,6 +478,40 @@ function oneInterruptPerActivity(tasks: Task<BpmnSpec>[], event: BpmnEvent): Tas
     for (const t of group) if (t !== chosen) dropped.add(t);
   }
   return dropped.size === 0 ? tasks : tasks.filter((t) => !dropped.has(t));
+}
+
+const NO_SUBPROCESSES: ReadonlyMap<string, WorkflowSpec> = new Map();
+
+/**
+ * The core options of a BPMN workflow. Join bookkeeping follows state changes through the
+ * core's internal `onStateChange` hook (not in the public typings), so no instance needs a
+ * listener of its own.
+ */
+function coreOptions(
+  options: BpmnWorkflowOptions,
+  library: ReadonlyMap<string, WorkflowSpec>,
+  spec: WorkflowSpec,
+): WorkflowOptions {
+  const core: WorkflowOptions & { onStateChange: typeof trackTask } = {
+    registry: options.registry ?? registryOf(spec),
+    library,
+    onStateChange: trackTask,
+    ...(options.scriptEngine ? { scriptEngine: options.scriptEngine } : {}),
+    ...(options.stateClock ? { clock: options.stateClock } : {}),
+    ...(options.newId ? { newId: options.newId } : {}),
+  };
+  return core;
+}
+
+/** The default timer clock: always 0. */
+const zeroClock = (): number => 0;
+
+/** Whether `data` is a plain object without own keys (cloning it gives just `{}`). */
+function isEmptyPlainObject(data: DataObject): boolean {
+  const proto: unknown = Object.getPrototypeOf(data);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in data) if (Object.hasOwn(data, key)) return false;
+  return true;
 }
 
 function mergePayload(task: Task, _definition: EventDefinition, payload: unknown): void {

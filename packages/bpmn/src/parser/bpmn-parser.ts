@@ -8,8 +8,9 @@ import {
   type EventDefinition,
   type ProcessInfo,
 } from '../specs.js';
-import { childOf, childrenOf, descendants, parseXmlTree, type XmlElement } from './dom.js';
-import { readBpmnXml, type XmlWarning } from './read-xml.js';
+import { recordFlavour, type BpmnFlavour } from '../flavour.js';
+import { childOf, childrenOf, descendants, readXmlTree, type XmlElement } from './dom.js';
+import { readBpmnTree, type XmlWarning } from './read-xml.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** A spec while it is being built. */
@@ -55,10 +56,10 @@ export interface BpmnParserOptions {
    * invalid ids and dangling references become {@link BpmnParser.warnings}); default true.
    */
   readonly validate?: boolean;
-  /** Element parsers by normalised tag (`bpmn:userTask`), replacing the defaults. */
+  /** Element parsers by normalised tag (`bpmn:userTask`), over the defaults and the flavour's. */
   readonly parsers?: Readonly<Record<string, ElementParser>>;
-  /** `spiff`: event payloads and correlations follow SpiffArena's extensions. */
-  readonly flavor?: 'bpmn' | 'spiff' | 'camunda';
+  /** A vendor's extensions (`@spiff-ts/spiff`, `@spiff-ts/camunda`); plain BPMN without one. */
+  readonly flavour?: BpmnFlavour;
   /** Names of data stores the host provides; a `dataStore` not listed fails to load. */
   readonly dataStores?: readonly string[];
 }
@@ -73,7 +74,7 @@ interface ProcessEntry {
   readonly node: XmlElement;
   readonly file: LoadedFile;
   /** The containing process id, for embedded sub-processes. */
-  readonly lanes: ReadonlyMap<string, string>;
+  readonly lanes: ReadonlyMap<string, string | null>;
 }
 
 const base = (typename: string) => ({
@@ -143,12 +144,11 @@ export const DEFAULT_PARSERS: Readonly<Record<string, ElementParser>> = {
     },
   },
   'bpmn:serviceTask': base('ServiceTask'),
+  // Plain BPMN has no way to name a decision: flavours read it (or the host sets it).
   'bpmn:businessRuleTask': {
     create: (ctx, node) => {
       const spec = ctx.newSpec('BusinessRuleTask', node);
-      const called = readExtensions(node)['calledDecisionId'];
-      spec.decisionRef =
-        node.attrs['camunda:decisionRef'] ?? (typeof called === 'string' ? called.trim() : null);
+      spec.decisionRef = null;
       return spec;
     },
   },
@@ -195,11 +195,10 @@ export const DEFAULT_PARSERS: Readonly<Record<string, ElementParser>> = {
   'bpmn:parallelGateway': { ...base('ParallelGateway'), multipleOutgoing: true },
   'bpmn:subProcess': {
     create: (ctx, node) => {
-      const spec = ctx.newSpec(
-        node.attrs['triggeredByEvent'] === 'true' ? 'EventSubprocess' : 'SubWorkflowTask',
-        node,
-      );
+      const triggered = node.attrs['triggeredByEvent'] === 'true';
+      const spec = ctx.newSpec(triggered ? 'EventSubprocess' : 'SubWorkflowTask', node);
       spec.spec = node.attrs['id'] ?? '';
+      if (triggered) spec.cancelActivity = eventSubprocessInterrupts(ctx, node);
       return spec;
     },
   },
@@ -221,6 +220,21 @@ export const DEFAULT_PARSERS: Readonly<Record<string, ElementParser>> = {
   },
 };
 
+/**
+ * Whether an event sub-process interrupts its enclosing (sub-)process: its start event's
+ * `isInterrupting`, true by default. Error start events always interrupt (BPMN 2.0, 10.5.2).
+ */
+function eventSubprocessInterrupts(ctx: ParseContext, node: XmlElement): boolean {
+  const starts = childrenOf(node, 'bpmn:startEvent');
+  const interrupting = starts.every((e) => e.attrs['isInterrupting'] !== 'false');
+  for (const start of starts) {
+    if (!interrupting && childOf(start, 'bpmn:errorEventDefinition')) {
+      ctx.fail('An error start event of an event sub-process must be interrupting', start);
+    }
+  }
+  return interrupting;
+}
+
 function eventParser(typename: string): ElementParser {
   return {
     create: (ctx, node) => {
@@ -241,6 +255,41 @@ const EVENT_DEFINITION_TAGS = [
   'cancelEventDefinition',
   'conditionalEventDefinition',
 ];
+
+/** The events that throw a compensation. */
+const COMPENSATE_THROW_LOCALS: ReadonlySet<string> = new Set([
+  'intermediateThrowEvent',
+  'endEvent',
+]);
+/** The events a compensate event definition may sit on (compensation start events are not run). */
+const COMPENSATE_LOCALS: ReadonlySet<string> = new Set([
+  ...COMPENSATE_THROW_LOCALS,
+  'boundaryEvent',
+]);
+
+/** The events a link event definition may sit on: a throw (the goto) and a catch (its label). */
+const LINK_EVENT_LOCALS: ReadonlySet<string> = new Set([
+  'intermediateThrowEvent',
+  'intermediateCatchEvent',
+]);
+
+/**
+ * The link name of an intermediate link event (its definition's `name`, else the event's), or
+ * undefined when the node is not one.
+ */
+function linkName(node: XmlElement): string | undefined {
+  if (!LINK_EVENT_LOCALS.has(node.local)) return undefined;
+  const def = childOf(node, 'bpmn:linkEventDefinition');
+  if (!def) return undefined;
+  const name = def.attrs['name'];
+  return name !== undefined && name !== '' ? name : (node.attrs['name'] ?? '');
+}
+
+/** Event sub-processes whose start event has only these are armed when their scope starts. */
+const ARMED_EVENT_DEFINITIONS: ReadonlySet<string> = new Set([
+  'timerEventDefinition',
+  'conditionalEventDefinition',
+]);
 
 /** Local names of the BPMN flow nodes a process or sub-process may contain. */
 const FLOW_NODE_LOCALS: ReadonlySet<string> = new Set([
@@ -280,8 +329,8 @@ const PROCESS_LOCALS: ReadonlySet<string> = new Set([
 
 /** A spec draft of `typename` with every BPMN field at its default, then `extra`. */
 function specDraft(typename: string, name: string, extra: Partial<SpecDraft> = {}): SpecDraft {
-  return {
-    ...baseSpecFields(name),
+  // Object.assign rather than spreads, for speed (see ProcessBuilder.newSpec).
+  const spec: SpecDraft = Object.assign(baseSpecFields(name), {
     description: 'BPMN Task',
     typename,
     inputs: [],
@@ -294,8 +343,8 @@ function specDraft(typename: string, name: string, extra: Partial<SpecDraft> = {
     dataOutputAssociations: [],
     ioSpecification: null,
     extensions: {},
-    ...extra,
-  };
+  });
+  return Object.assign(spec, extra);
 }
 
 /**
@@ -322,7 +371,16 @@ export class BpmnParser {
 
   constructor(options: BpmnParserOptions = {}) {
     this.#options = options;
-    this.#parsers = { ...DEFAULT_PARSERS, ...(options.parsers ?? {}) };
+    this.#parsers = {
+      ...DEFAULT_PARSERS,
+      ...(options.flavour?.parsers ?? {}),
+      ...(options.parsers ?? {}),
+    };
+  }
+
+  /** The flavour the parser reads, if any. */
+  get flavour(): BpmnFlavour | undefined {
+    return this.#options.flavour;
   }
 
   /** Replaces the parser of one element type (e.g. `bpmn:exclusiveGateway`). */
@@ -333,7 +391,8 @@ export class BpmnParser {
 
   /**
    * What the loaded files do that the parser tolerates (vendor elements and attributes, HTML in
-   * documentation, ids that are not valid `xs:ID`s, references to missing ids), each with its
+   * documentation, ids that are not valid `xs:ID`s, references to missing ids, ids repeated where
+   * the engine never resolves them), each with its
    * file, element id and line, in load order. Empty when `validate` is false.
    */
   get warnings(): readonly XmlWarning[] {
@@ -344,15 +403,16 @@ export class BpmnParser {
    * Adds one BPMN file's text. Problems that do not affect execution are recorded in
    * {@link BpmnParser.warnings}.
    * @throws {@link ValidationError} when the file is not well-formed XML, has a DTD, uses an id
-   *   twice or is not a BPMN `definitions` document
+   *   twice where execution could resolve either element, or is not a BPMN `definitions` document
    */
   addBpmnXml(text: string, file?: string): void {
     const xml = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const tree = readXmlTree(xml, file);
     const warnings =
       (this.#options.validate ?? true)
-        ? readBpmnXml(xml, file === undefined ? {} : { file }).warnings
+        ? readBpmnTree(xml, tree, file === undefined ? {} : { file }).warnings
         : [];
-    const root = parseXmlTree(xml, file);
+    const root = tree.root;
     if (root.tag !== 'bpmn:definitions') {
       throw new ValidationError(`Expected bpmn:definitions, found ${root.tag}`, { file });
     }
@@ -390,13 +450,18 @@ export class BpmnParser {
     }
   }
 
-  #addProcess(node: XmlElement, file: LoadedFile, inherited: ReadonlyMap<string, string>): void {
+  #addProcess(
+    node: XmlElement,
+    file: LoadedFile,
+    inherited: ReadonlyMap<string, string | null>,
+  ): void {
     const id = node.attrs['id'];
     if (id === undefined) return;
     const lanes = new Map(inherited);
     for (const lane of descendants(node).filter((e) => e.tag === 'bpmn:lane')) {
       for (const ref of childrenOf(lane, 'bpmn:flowNodeRef')) {
-        lanes.set(ref.text.trim(), lane.attrs['name'] ?? '');
+        // An unnamed lane has no name (None in SpiffWorkflow), not an empty one.
+        lanes.set(ref.text.trim(), lane.attrs['name'] ?? null);
       }
     }
     this.#processes.set(id, { node, file, lanes });
@@ -415,9 +480,9 @@ export class BpmnParser {
   /**
    * The elements of every loaded process (executable or not) that the engine cannot execute:
    * flow nodes without an element parser (`complexGateway`, `adHocSubProcess`, …) and event
-   * definitions it does not implement (`linkEventDefinition`, `compensateEventDefinition`,
-   * `eventDefinitionRef`), each with its tag, id (the event's when the definition has none), file
-   * and line. An inventory, not an error: building an executable process that uses one of them
+   * definitions it does not implement (`eventDefinitionRef`, link events other than
+   * intermediate throw and catch events, compensation start and catch events), each with its
+   * tag, id (the event's when the definition has none), file and line. An inventory, not an error: building an executable process that uses one of them
    * fails in {@link BpmnParser.getSpec}.
    */
   unsupportedElements(): XmlWarning[] {
@@ -436,7 +501,10 @@ export class BpmnParser {
         } else if (
           parent.local.endsWith('Event') &&
           (e.local === 'eventDefinitionRef' ||
-            (e.local.endsWith('EventDefinition') && !EVENT_DEFINITION_TAGS.includes(e.local)))
+            (e.local.endsWith('EventDefinition') &&
+              !EVENT_DEFINITION_TAGS.includes(e.local) &&
+              !(e.local === 'linkEventDefinition' && LINK_EVENT_LOCALS.has(parent.local)) &&
+              !(e.local === 'compensateEventDefinition' && COMPENSATE_LOCALS.has(parent.local))))
         ) {
           message = `Unsupported event definition '${e.local}'`;
         }
@@ -607,6 +675,7 @@ export class BpmnParser {
       taskSpecs: [start, endJoin, end, ...participants],
       start: 'Start',
     });
+    recordFlavour(spec, this.#options.flavour);
     return { spec, subprocessSpecs };
   }
 
@@ -618,14 +687,26 @@ export class BpmnParser {
   /** Parses the event definitions of an event node. @internal */
   parseEventDefinitions(ctx: ParseContext, node: XmlElement): EventDefinition {
     const defs: EventDefinition[] = [];
+    const link = linkName(node);
     for (const child of node.children) {
       if (!child.tag.startsWith('bpmn:')) continue;
-      if (EVENT_DEFINITION_TAGS.includes(child.local)) {
+      if (link !== undefined && child.local === 'linkEventDefinition') continue;
+      if (child.local === 'compensateEventDefinition' && COMPENSATE_THROW_LOCALS.has(node.local)) {
+        defs.push({
+          typename: 'CompensateEventDefinition',
+          name: node.attrs['name'] ?? null,
+          activityRef: child.attrs['activityRef'] ?? null,
+          waitForCompletion: child.attrs['waitForCompletion'] !== 'false',
+        });
+      } else if (EVENT_DEFINITION_TAGS.includes(child.local)) {
         defs.push(this.#eventDefinition(ctx, node, child));
       } else if (child.local.endsWith('EventDefinition') || child.local === 'eventDefinitionRef') {
         // Never run an event we cannot honour as some other kind of event (e.g. a none event).
         return ctx.fail(`Unsupported event definition '${child.tag}'`, child);
       }
+    }
+    if (link !== undefined && defs.length > 0) {
+      return ctx.fail('A link event has no other event definitions', node);
     }
     const messageRef = node.attrs['messageRef'];
     if (
@@ -657,23 +738,23 @@ export class BpmnParser {
         return this.#messageDefinition(event, def, label);
       case 'signalEventDefinition': {
         const signal = ref('signalRef');
-        return {
+        const built: EventDefinition = {
           typename: 'SignalEventDefinition',
           name: signal?.attrs['name'] ?? def.attrs['signalRef'] ?? label,
-          ...this.#itemExtensions(signal),
         };
+        return this.#refine(built, event, def, signal);
       }
       case 'errorEventDefinition':
       case 'escalationEventDefinition': {
         // An error or escalation: named by the element it refers to, with that element's code.
         const kind = def.local === 'errorEventDefinition' ? 'error' : 'escalation';
         const target = ref(`${kind}Ref`);
-        return {
+        const built: EventDefinition = {
           typename: kind === 'error' ? 'ErrorEventDefinition' : 'EscalationEventDefinition',
           name: target?.attrs['name'] ?? def.attrs[`${kind}Ref`] ?? label,
           code: target?.attrs[`${kind}Code`] ?? null,
-          ...this.#itemExtensions(target),
         };
+        return this.#refine(built, event, def, target);
       }
       case 'timerEventDefinition': {
         for (const [tag, typename] of [
@@ -709,95 +790,44 @@ export class BpmnParser {
   #messageDefinition(event: XmlElement, def: XmlElement, label: string | null): EventDefinition {
     const refId = def.attrs['messageRef'];
     const message = refId === undefined ? undefined : this.element(refId);
-    const name = message?.attrs['name'] ?? def.attrs['messageRef'] ?? label;
-    const fromMessage = message ? this.#messageExtensions([message]) : {};
-    if (this.#options.flavor === 'camunda') {
-      return {
+    return this.#refine(
+      {
         typename: 'MessageEventDefinition',
-        name,
-        flavor: 'camunda',
+        name: message?.attrs['name'] ?? def.attrs['messageRef'] ?? label,
         correlationProperties: this.#correlationProperties(message),
-        payloadExpression: def.attrs['camunda:expression'] ?? null,
-        resultVar: def.attrs['camunda:resultVariable'] ?? null,
-      };
-    }
-    if (this.#options.flavor === 'spiff') {
-      const withKeys = (props: CorrelationProperty[]) =>
-        props.map((p) =>
-          p.correlationKeys.length > 0 ? p : { ...p, correlationKeys: ['MainCorrelationKey'] },
-        );
-      return {
-        typename: 'MessageEventDefinition',
-        name,
-        flavor: 'spiff',
-        correlationProperties: withKeys(this.#correlationProperties(message)),
-        processCorrelations: withKeys(this.#processCorrelations(event, def)),
-        ...(Object.keys(fromMessage).length > 0
-          ? fromMessage
-          : this.#messageExtensions([def, event])),
-      };
-    }
-    return {
-      typename: 'MessageEventDefinition',
-      name,
-      correlationProperties: [
-        ...this.#correlationProperties(message),
-        ...this.#processCorrelations(event, def),
-      ],
-      ...(Object.keys(fromMessage).length > 0
-        ? fromMessage
-        : this.#messageExtensions([def, event])),
-    };
+      },
+      event,
+      def,
+      message,
+    );
   }
 
-  /** spiff flavour: the payload expression and variable of a signal, error or escalation. */
-  #itemExtensions(element: XmlElement | undefined): Partial<EventDefinition> {
-    if (this.#options.flavor !== 'spiff') return {};
-    const ext = element ? readExtensionTexts(element) : {};
-    return {
-      flavor: 'spiff',
-      payloadExpression: ext['payloadExpression'] ?? null,
-      variable: ext['variableName'] ?? null,
-    };
+  /** Lets the flavour add its fields to a definition read from `def`. */
+  #refine(
+    built: EventDefinition,
+    event: XmlElement,
+    definition: XmlElement,
+    referenced: XmlElement | undefined,
+  ): EventDefinition {
+    const hook = this.#options.flavour?.parse?.eventDefinition;
+    return hook ? hook(built, { parser: this, event, definition, referenced }) : built;
   }
 
-  #messageExtensions(holders: readonly XmlElement[]): Partial<EventDefinition> {
-    const out: { payloadExpression?: string | null; messageVar?: string | null } = {};
-    for (const holder of holders) {
-      for (const e of descendants(holder)) {
-        if (e.tag === 'spiffworkflow:messagePayload' && out.payloadExpression === undefined) {
-          out.payloadExpression = e.text.trim();
-        } else if (e.tag === 'spiffworkflow:messageVariable' && out.messageVar === undefined) {
-          out.messageVar = e.text.trim();
+  /**
+   * Names of the correlation keys (in every loaded file) that list a correlation property.
+   */
+  correlationKeysOf(propertyId: string): string[] {
+    const out: string[] = [];
+    for (const file of this.#files) {
+      for (const ref of descendants(file.root)) {
+        if (
+          ref.tag === 'bpmn:correlationPropertyRef' &&
+          ref.text.trim() === propertyId &&
+          ref.parent
+        ) {
+          out.push(ref.parent.attrs['name'] ?? '');
         }
       }
-      if (Object.keys(out).length > 0) break;
-    }
-    return out;
-  }
-
-  #processCorrelations(event: XmlElement, def: XmlElement): CorrelationProperty[] {
-    const out: CorrelationProperty[] = [];
-    for (const holder of [def, event]) {
-      for (const prop of descendants(holder)) {
-        if (prop.tag !== 'spiffworkflow:processVariableCorrelation') continue;
-        const key = childOf(prop, 'spiffworkflow:propertyId')?.text.trim() ?? '';
-        const expression = childOf(prop, 'spiffworkflow:expression')?.text.trim() ?? '';
-        const usedBy: string[] = [];
-        for (const file of this.#files) {
-          for (const ref of descendants(file.root)) {
-            if (
-              ref.tag === 'bpmn:correlationPropertyRef' &&
-              ref.text.trim() === key &&
-              ref.parent
-            ) {
-              usedBy.push(ref.parent.attrs['name'] ?? '');
-            }
-          }
-        }
-        out.push({ name: key, retrievalExpression: expression, correlationKeys: usedBy });
-      }
-      if (out.length > 0) break;
     }
     return out;
   }
@@ -847,14 +877,6 @@ export class BpmnParser {
   }
 }
 
-function readExtensionTexts(node: XmlElement): Record<string, string> {
-  const out: Record<string, string> = {};
-  const ext = childOf(node, 'bpmn:extensionElements');
-  for (const e of ext?.children ?? [])
-    if (e.tag.startsWith('spiffworkflow:')) out[e.local] = e.text.trim();
-  return out;
-}
-
 const ELEMENT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   NoneTask: 'Task',
   UserTask: 'User Task',
@@ -891,58 +913,6 @@ function describe(spec: SpecDraft): string {
   return `${kind} ${element}`;
 }
 
-/** Reads a flow node's extension elements (spiffworkflow: and camunda:) into a record. */
-export function readExtensions(node: XmlElement): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const ext = childOf(node, 'bpmn:extensionElements');
-  if (!ext) return out;
-  for (const e of ext.children) {
-    if (e.tag.startsWith('spiffworkflow:')) {
-      switch (e.local) {
-        case 'properties': {
-          const props: Record<string, string> = {};
-          for (const p of childrenOf(e, 'spiffworkflow:property')) {
-            props[p.attrs['name'] ?? ''] = p.attrs['value'] ?? '';
-          }
-          out['properties'] = props;
-          break;
-        }
-        case 'serviceTaskOperator': {
-          const parameters: Record<string, { type: string; value: string }> = {};
-          for (const list of childrenOf(e, 'spiffworkflow:parameters')) {
-            for (const p of childrenOf(list, 'spiffworkflow:parameter')) {
-              parameters[p.attrs['id'] ?? ''] = {
-                type: p.attrs['type'] ?? '',
-                value: p.attrs['value'] ?? '',
-              };
-            }
-          }
-          out['serviceTaskOperator'] = {
-            name: e.attrs['id'] ?? '',
-            resultVariable: e.attrs['resultVariable'] ?? null,
-            parameters,
-          };
-          break;
-        }
-        case 'preScript':
-        case 'postScript':
-        case 'variableName':
-        case 'calledDecisionId':
-        case 'instructionsForEndUser':
-          out[e.local] = e.text;
-          break;
-        default:
-          break;
-      }
-    } else if (e.tag === 'camunda:properties') {
-      for (const p of childrenOf(e, 'camunda:property')) {
-        out[p.attrs['name'] ?? ''] = p.attrs['value'] ?? null;
-      }
-    }
-  }
-  return out;
-}
-
 /** Builds the spec of one process or embedded sub-process. */
 class ProcessBuilder implements ParseContext {
   readonly parser: BpmnParser;
@@ -956,6 +926,10 @@ class ProcessBuilder implements ParseContext {
   readonly #boundary = new Map<string, XmlElement[]>();
   readonly #dataRefs = new Map<string, DataRef>();
   readonly #order: string[] = [];
+  /** Activity id → its compensation boundary event. */
+  readonly #compensations = new Map<string, XmlElement>();
+  /** Link throw event id → the link catch event of the same name (a goto). */
+  readonly #links = new Map<string, XmlElement>();
 
   constructor(parser: BpmnParser, entry: ProcessEntry, parsers: Record<string, ElementParser>) {
     this.parser = parser;
@@ -973,6 +947,11 @@ class ProcessBuilder implements ParseContext {
         this.#outgoing.set(source, list);
       } else if (node.tag === 'bpmn:boundaryEvent') {
         const attached = node.attrs['attachedToRef'] ?? '';
+        if (childOf(node, 'bpmn:compensateEventDefinition')) {
+          // Not a boundary event that waits: it names the activity's compensation handler.
+          this.#compensations.set(attached, node);
+          continue;
+        }
         const list = this.#boundary.get(attached) ?? [];
         list.push(node);
         this.#boundary.set(attached, list);
@@ -992,6 +971,7 @@ class ProcessBuilder implements ParseContext {
         });
       }
     }
+    this.#readLinks();
     // Data object references inside embedded sub-processes may point at outer data objects.
     for (let p = entry.node.parent; p; p = p.parent) {
       for (const node of p.children) {
@@ -1026,8 +1006,9 @@ class ProcessBuilder implements ParseContext {
   newSpec(typename: string, node: XmlElement, name?: string): SpecDraft {
     const id = node.attrs['id'] ?? '';
     const documentation = childOf(node, 'bpmn:documentation')?.text ?? null;
-    return {
-      ...baseSpecFields(name ?? id),
+    // Object.assign, not `{ ...baseSpecFields(), more }`: on Node 20 a spread followed by more
+    // properties builds each object some 20-50 times slower, and this runs for every element.
+    const spec: SpecDraft = Object.assign(baseSpecFields(name ?? id), {
       typename,
       description: node.attrs['name'] ?? null,
       manual: ['NoneTask', 'UserTask', 'ManualTask'].includes(typename),
@@ -1041,7 +1022,8 @@ class ProcessBuilder implements ParseContext {
       dataOutputAssociations: [],
       ioSpecification: null,
       extensions: {},
-    };
+    });
+    return spec;
   }
 
   #internal(typename: string, name: string, extra: Partial<SpecDraft> = {}): SpecDraft {
@@ -1066,9 +1048,21 @@ class ProcessBuilder implements ParseContext {
     if (starts.length === 0 && node.attrs['triggeredByEvent'] !== 'true') {
       this.fail('No start event found', node);
     }
+    const objects = childrenOf(node, 'bpmn:dataObject');
+    const readObject = this.parser.flavour?.parse?.dataObject;
     const info: ProcessInfo = {
       bpmnId: id,
-      dataObjects: childrenOf(node, 'bpmn:dataObject').map((d) => d.attrs['id'] ?? ''),
+      dataObjects: objects.map((d) => d.attrs['id'] ?? ''),
+      ...(objects.length > 0
+        ? {
+            dataObjectInfo: Object.fromEntries(
+              objects.map((d) => [
+                d.attrs['id'] ?? '',
+                { name: d.attrs['name'] ?? null, extensions: readObject ? readObject(d) : {} },
+              ]),
+            ),
+          }
+        : {}),
       ioSpecification: this.#ioSpec(node),
       correlationKeys: this.parser.correlationKeys(node),
     };
@@ -1103,11 +1097,12 @@ class ProcessBuilder implements ParseContext {
     for (const child of node.children) {
       if (child.tag === 'bpmn:subProcess' && child.attrs['triggeredByEvent'] === 'true') {
         const spec = this.parseNode(child);
-        // Started with the process when a start event waits for nothing or a timer; otherwise
-        // started by the workflow when an event its start event catches arrives.
+        // Armed with the (sub-)process when a start event waits for nothing, a timer or a
+        // condition; otherwise started by the workflow when an event its start event catches
+        // arrives. Either way it is disarmed when the rest of the (sub-)process ends.
         const startsNow = childrenOf(child, 'bpmn:startEvent').some((e) => {
           const defs = e.children.filter((d) => d.local.endsWith('EventDefinition'));
-          return defs.length === 0 || defs.every((d) => d.local === 'timerEventDefinition');
+          return defs.length === 0 || defs.every((d) => ARMED_EVENT_DEFINITIONS.has(d.local));
         });
         if (startsNow) {
           connect(start, spec);
@@ -1120,13 +1115,15 @@ class ProcessBuilder implements ParseContext {
     }
     if (triggers.length > 0) start.extensions = { ...start.extensions, triggerSpecs: triggers };
     const specs = this.#order.map((name) => this.specs.get(name) as SpecDraft);
-    return new WorkflowSpec({
+    const spec = new WorkflowSpec({
       name: id,
       description: node.attrs['name'] ?? id,
       file: this.file ?? null,
       taskSpecs: specs,
       start: 'Start',
     });
+    recordFlavour(spec, this.parser.flavour);
+    return spec;
   }
 
   /** Parses a flow node and (recursively) everything after it; returns the spec to connect to. */
@@ -1140,16 +1137,22 @@ class ProcessBuilder implements ParseContext {
     }
     let spec = parser.create(this, node);
     spec.description = describe(spec);
+    if (linkName(node) !== undefined) {
+      spec.description = `Link ${ELEMENT_DESCRIPTIONS[spec.typename] ?? 'BPMN Task'}`;
+    }
     this.#add(spec);
     if (spec.typename === 'EndEvent') {
       const endJoin = this.specs.get(`${this.process.attrs['id'] ?? ''}.EndJoin`);
       if (endJoin) connect(spec, endJoin);
+      if (spec.eventDefinition?.typename === 'CancelEventDefinition') this.#checkCancel(node);
     }
     this.#readCommon(spec, node);
     const loop = childOf(node, 'bpmn:standardLoopCharacteristics');
     if (loop) spec = this.#loopTask(spec, node, loop);
     const mi = childOf(node, 'bpmn:multiInstanceLoopCharacteristics');
     if (mi) spec = this.#multiInstance(spec, node, mi);
+    const compensation = this.#compensations.get(id);
+    if (compensation) spec.compensationHandler = this.#compensationHandler(compensation).name;
     const boundary = this.#boundary.get(id) ?? [];
     let entry = spec;
     if (boundary.length > 0) {
@@ -1188,6 +1191,10 @@ class ProcessBuilder implements ParseContext {
       const y = this.#entry.file.positions.get(targetRef) ?? 0;
       children.push({ y, spec: targetSpec, flow, index });
     });
+    const link = this.#links.get(id);
+    if (link) {
+      children.push({ y: 0, spec: this.parseNode(link), flow: link, index: children.length });
+    }
     children.sort((a, b) => a.y - b.y || a.index - b.index);
     let defaultFlow = node.attrs['default'];
     if (
@@ -1205,23 +1212,92 @@ class ProcessBuilder implements ParseContext {
     return entry;
   }
 
-  #readCommon(spec: SpecDraft, node: XmlElement): void {
-    spec.extensions = { ...spec.extensions, ...readExtensions(node) };
-    const operator = spec.extensions['serviceTaskOperator'] as
-      | {
-          name: string;
-          resultVariable: string | null;
-          parameters: Record<string, { type: string; value: string }>;
-        }
-      | undefined;
-    if (operator && spec.typename === 'ServiceTask') {
-      spec.operatorName = operator.name;
-      spec.operationParams = operator.parameters;
-      spec.resultVariable =
-        operator.resultVariable === null || operator.resultVariable === ''
-          ? `spiff__${spec.name.replace(/-/g, '_')}_result`
-          : operator.resultVariable;
+  /**
+   * The handler of a compensation boundary event: the activity its association leads to
+   * (BPMN 2.0, 10.6.5: `isForCompensation`, no sequence flows), parsed as a spec of its own.
+   */
+  #compensationHandler(boundary: XmlElement): SpecDraft {
+    const id = boundary.attrs['id'];
+    for (const node of this.process.children) {
+      if (node.tag !== 'bpmn:association') continue;
+      const source = node.attrs['sourceRef'];
+      const target = node.attrs['targetRef'];
+      const other = source === id ? target : target === id ? source : undefined;
+      const handler = other === undefined ? undefined : this.#nodes.get(other);
+      if (handler && handler.tag !== 'bpmn:boundaryEvent') return this.parseNode(handler);
     }
+    return this.fail(
+      'A compensation boundary event has no associated compensation handler',
+      boundary,
+    );
+  }
+
+  /**
+   * Pairs each link throw event of this (sub-)process with the link catch event of the same
+   * name (BPMN 2.0, 10.5.4: a goto within one process level). Beyond SpiffWorkflow 3.1.2, which
+   * has no link events; the pair runs as none events joined by a sequence flow.
+   */
+  #readLinks(): void {
+    const catches = new Map<string, XmlElement[]>();
+    const byDefinition = new Map<string, XmlElement>();
+    const throws: [XmlElement, string][] = [];
+    for (const node of this.process.children) {
+      const name = linkName(node);
+      if (name === undefined) continue;
+      if (node.local === 'intermediateThrowEvent') {
+        throws.push([node, name]);
+        continue;
+      }
+      catches.set(name, [...(catches.get(name) ?? []), node]);
+      const defId = childOf(node, 'bpmn:linkEventDefinition')?.attrs['id'];
+      if (defId !== undefined) byDefinition.set(defId, node);
+    }
+    for (const [node, name] of throws) {
+      // The definition's `target` (the catching definition's id) wins over the name.
+      const ref = childOf(childOf(node, 'bpmn:linkEventDefinition') ?? node, 'bpmn:target');
+      const candidates = catches.get(name) ?? [];
+      const target = (ref ? byDefinition.get(ref.text.trim()) : undefined) ?? candidates[0];
+      if (!target) {
+        this.fail(`No link catch event named '${name}' for this link throw event`, node);
+      }
+      if (target === candidates[0] && candidates.length > 1) {
+        this.fail(`Two link catch events are named '${name}'`, candidates[1] as XmlElement);
+      }
+      if ((this.#outgoing.get(node.attrs['id'] ?? '') ?? []).length > 0) {
+        this.fail('A link throw event has no outgoing sequence flows', node);
+      }
+      this.#links.set(node.attrs['id'] ?? '', target);
+    }
+  }
+
+  /**
+   * A cancel end event ends the transaction around it (BPMN 2.0, 10.5.3), which must have a
+   * cancel boundary event to leave through; SpiffWorkflow checks only the boundary side.
+   */
+  #checkCancel(event: XmlElement): void {
+    let transaction = event.parent;
+    while (transaction && transaction.tag !== 'bpmn:transaction') {
+      if (transaction.tag === 'bpmn:process') transaction = undefined;
+      else transaction = transaction.parent;
+    }
+    if (!transaction) {
+      this.fail('Cancel end events may only be used inside a transaction.', event);
+    }
+    const id = transaction.attrs['id'];
+    const caught = (transaction.parent?.children ?? []).some(
+      (e) =>
+        e.tag === 'bpmn:boundaryEvent' &&
+        e.attrs['attachedToRef'] === id &&
+        childOf(e, 'bpmn:cancelEventDefinition') !== undefined,
+    );
+    if (!caught) {
+      this.fail(`The transaction '${id ?? ''}' it cancels has no cancel boundary event.`, event);
+    }
+  }
+
+  #readCommon(spec: SpecDraft, node: XmlElement): void {
+    const extensions = this.parser.flavour?.parse?.extensions;
+    if (extensions) spec.extensions = { ...spec.extensions, ...extensions(node) };
     const io = this.#ioSpec(node);
     if (io) spec.ioSpecification = io;
     for (const assoc of childrenOf(node, 'bpmn:dataInputAssociation')) {
@@ -1266,19 +1342,15 @@ class ProcessBuilder implements ParseContext {
       ...extra,
     };
     const loopNode = this.#current;
-    const onInstances = loopNode?.attrs['spiffworkflow:scriptsOnInstances'] === 'true';
-    const scripts = (ext: Readonly<Record<string, unknown>>, keep: boolean) => {
-      const out = { ...ext };
-      if (!keep) {
-        delete out['preScript'];
-        delete out['postScript'];
-      }
-      return out;
-    };
-    loop.extensions = scripts(original.extensions, !onInstances);
+    const split = this.parser.flavour?.parse?.loopExtensions;
+    const parts =
+      split && loopNode
+        ? split(loopNode, original.extensions)
+        : { loop: { ...original.extensions }, instance: { ...original.extensions } };
+    loop.extensions = parts.loop;
     const child: SpecDraft = {
       ...original,
-      extensions: scripts(original.extensions, onInstances),
+      extensions: parts.instance,
       name: `${original.name} [child]`,
       inputs: [original.name],
       outputs: [],
@@ -1321,33 +1393,9 @@ class ProcessBuilder implements ParseContext {
     };
     const cardinality = text('bpmn:loopCardinality');
     const loopInput = text('bpmn:loopDataInputRef');
-    const collection = mi.attrs['camunda:collection'];
-    if (collection !== undefined && loopInput === null) {
-      // Camunda: the collection is both input and output (or the output of a cardinality loop);
-      // the element variable is both the input and the output item.
-      const element = mi.attrs['camunda:elementVariable'];
-      const item =
-        element === undefined ? null : ({ bpmnId: element, bpmnName: null, kind: 'task' } as const);
-      const ref = { bpmnId: collection, bpmnName: null, kind: 'task' } as const;
-      return this.#wrap(
-        spec,
-        mi.attrs['isSequential'] === 'true'
-          ? 'SequentialMultiInstanceTask'
-          : 'ParallelMultiInstanceTask',
-        {
-          description:
-            mi.attrs['isSequential'] === 'true'
-              ? 'Sequential MultiInstance'
-              : 'Parallel MultiInstance',
-          cardinality,
-          dataInput: cardinality === null ? ref : null,
-          dataOutput: ref,
-          inputItem: item,
-          outputItem: item,
-          condition: text('bpmn:completionCondition'),
-        },
-      );
-    }
+    const flavoured = this.parser.flavour?.parse?.multiInstance?.(this, spec, mi);
+    if (flavoured)
+      return this.#wrap(spec, flavoured.typename ?? 'ParallelMultiInstanceTask', flavoured);
     if (cardinality === null && loopInput === null) {
       this.fail(
         'A multiinstance task must specify a cardinality or a loop input data reference',

@@ -10,11 +10,13 @@ import {
   BpmnWorkflowSerializer,
   PythonScriptEngine,
   choiceConditionGateway,
+  createBpmnRegistry,
   fromSpiffWorkflowJson,
   toData,
+  type BpmnFlavour,
+  type BpmnParserOptions,
   type BpmnSpec,
   type EventDefinition,
-  type PayloadHandler,
 } from '@spiff-ts/bpmn';
 import {
   SpiffError,
@@ -28,10 +30,19 @@ import {
   taskStateName,
   taskStateValue,
   type DataObject,
+  type SpecRegistry,
   type Task,
   type Workflow,
 } from '@spiff-ts/core';
-import { businessRuleTasks, decideForScenario, DmnEngine, loadForScenario } from '@spiff-ts/dmn';
+import { CamundaParser, camundaFlavour } from '@spiff-ts/camunda';
+import {
+  businessRuleTasks,
+  decideForScenario,
+  DmnEngine,
+  loadForScenario,
+  withDecisionTables,
+} from '@spiff-ts/dmn';
+import { SpiffBpmnParser, spiffFlavour } from '@spiff-ts/spiff';
 import { executeHostCode, type PyValue } from '@spiff-ts/python';
 import { CorpusMissingError, type CorpusReport } from '../report.js';
 import { compareObservation, formatDifference } from './compare.js';
@@ -158,6 +169,30 @@ interface Context {
   workflow: BpmnWorkflow | undefined;
   engine: PythonScriptEngine;
   serializer: BpmnWorkflowSerializer;
+  /** What SpiffWorkflow's serializer for the loaded models writes (flavour, decision tables). */
+  interop?: BpmnFlavour | undefined;
+  /** Index of the step being performed (for {@link ScenarioHooks}). */
+  step?: number;
+  hooks?: ScenarioHooks | undefined;
+}
+
+/** A state this engine wrote in SpiffWorkflow's JSON format, for {@link ScenarioHooks}. */
+export interface SavedState {
+  /** Index of the step it was written at (`save_restore`) or before (`beforeStep`). */
+  readonly step: number;
+  /** The engine clock, ms since the epoch. */
+  readonly clockMs: number;
+  /** The flavour of the load in effect. */
+  readonly flavor: string;
+  readonly state: string;
+}
+
+/** Lets the `interop-out` kind take the states this engine writes while replaying a scenario. */
+export interface ScenarioHooks {
+  /** At each `save_restore` step: the JSON written there. */
+  readonly onSave?: (saved: SavedState) => void;
+  /** Before each step once a workflow exists: the JSON of the workflow as it is then. */
+  readonly beforeStep?: (saved: SavedState) => void;
 }
 
 function bpmnIdOf(task: Task): string | null {
@@ -181,25 +216,49 @@ function classify(error: unknown, workflow: BpmnWorkflow | undefined): ExpectedE
   return { kind: 'other' };
 }
 
-function payloadHandler(flavor: string): PayloadHandler {
-  return (task, def, payload) => {
-    if (def.typename === 'MessageEventDefinition' && flavor === 'spiff') {
-      const variable = def.messageVar;
-      if (variable) task.data[variable] = cloneData(payload);
-      return;
-    }
-    if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
-      task.setData(cloneData(payload as DataObject));
-    }
-  };
+/** The flavour a scenario's models are written for (`bpmn` and `bpmn-dmn`: none). */
+function flavourOf(load: ScenarioLoad): BpmnFlavour | undefined {
+  switch (load.flavor) {
+    case 'spiff':
+      return spiffFlavour;
+    case 'camunda':
+      return camundaFlavour;
+    default:
+      return undefined;
+  }
+}
+
+const REGISTRIES = new Map<BpmnFlavour | undefined, SpecRegistry>();
+
+/** The layers a scenario's workflow runs with: the BPMN ones and its flavour's. */
+function registryOf(load: ScenarioLoad): SpecRegistry {
+  const flavour = flavourOf(load);
+  let registry = REGISTRIES.get(flavour);
+  if (!registry) {
+    registry = createBpmnRegistry(flavour);
+    REGISTRIES.set(flavour, registry);
+  }
+  return registry;
+}
+
+/** SpiffWorkflow's parser for the scenario's flavour: `SpiffBpmnParser`, `CamundaParser` or `BpmnParser`. */
+function parserFor(load: ScenarioLoad, options: BpmnParserOptions): BpmnParser {
+  switch (load.flavor) {
+    case 'spiff':
+      return new SpiffBpmnParser(options);
+    case 'camunda':
+      return new CamundaParser(options);
+    default:
+      return new BpmnParser(options);
+  }
 }
 
 function workflowOptions(ctx: Context) {
   const services = ctx.scenario.services;
   return {
+    registry: registryOf(ctx.load),
     scriptEngine: ctx.engine,
     clock: () => ctx.now,
-    payloadHandler: payloadHandler(ctx.load.flavor ?? 'bpmn'),
     dataStores: {
       get: (id: string) => ctx.stores.get(id) ?? null,
       set: (id: string, value: unknown) => {
@@ -229,10 +288,8 @@ function workflowOptions(ctx: Context) {
 
 function loadWorkflow(ctx: Context, load: ScenarioLoad): void {
   ctx.load = load;
-  const flavor = load.flavor ?? 'bpmn';
-  const parser = new BpmnParser({
+  const parser = parserFor(load, {
     validate: load.validate ?? true,
-    flavor: flavor === 'bpmn-dmn' ? 'bpmn' : flavor,
     ...(ctx.scenario.data_stores ? { dataStores: ctx.scenario.data_stores } : {}),
   });
   if (ctx.scenario.conventions?.includes('choice-conditions')) {
@@ -245,10 +302,13 @@ function loadWorkflow(ctx: Context, load: ScenarioLoad): void {
     path,
     text: readFileSync(join(ctx.models, path), 'utf8'),
   }));
+  const engine = dmnFiles.length > 0 ? DmnEngine.parse(dmnFiles) : undefined;
   const options = {
     ...workflowOptions(ctx),
-    ...(dmnFiles.length > 0 ? { decide: businessRuleTasks(DmnEngine.parse(dmnFiles)) } : {}),
+    ...(engine ? { decide: businessRuleTasks(engine) } : {}),
   };
+  // SpiffWorkflow's JSON of business rule tasks carries their decision tables.
+  ctx.interop = engine ? withDecisionTables(flavourOf(load), engine) : flavourOf(load);
   ctx.serializer = new BpmnWorkflowSerializer(options);
   const data = load.data ? (toEngine(load.data) as DataObject) : undefined;
   if (load.collaboration !== undefined) {
@@ -492,16 +552,22 @@ function perform(ctx: Context, step: Step): Record<string, unknown> {
     case 'save_restore': {
       const workflow = requireWorkflow(ctx);
       // Round trips through SpiffWorkflow's own JSON format (SPIFF_FORMAT=native: this port's).
-      const flavor = ctx.load.flavor === 'bpmn-dmn' ? 'bpmn' : (ctx.load.flavor ?? 'bpmn');
+      const flavour = ctx.interop;
       const native = process.env['SPIFF_FORMAT'] === 'native';
       const write = (wf: BpmnWorkflow) =>
         native
           ? ctx.serializer.serializeJson(wf)
-          : JSON.stringify(ctx.serializer.toSpiffJson(wf, flavor));
+          : JSON.stringify(ctx.serializer.toSpiffJson(wf, flavour));
       const text = write(workflow);
+      ctx.hooks?.onSave?.({
+        step: ctx.step ?? -1,
+        clockMs: ctx.now,
+        flavor: ctx.load.flavor ?? 'bpmn',
+        state: native ? JSON.stringify(ctx.serializer.toSpiffJson(workflow, flavour)) : text,
+      });
       const restored = native
         ? ctx.serializer.deserializeJson(text)
-        : ctx.serializer.fromSpiffJson(JSON.parse(text) as Record<string, never>, flavor);
+        : ctx.serializer.fromSpiffJson(JSON.parse(text) as Record<string, never>, flavour);
       ctx.workflow = restored;
       if (step.compare) {
         extra['same_state'] =
@@ -557,7 +623,11 @@ function runPrelude(engine: PythonScriptEngine, source: string, now: () => numbe
 }
 
 /** Replays one scenario; returns the first difference as a report line, or undefined. */
-export async function runScenario(scenario: Scenario, root: string): Promise<string | undefined> {
+export async function runScenario(
+  scenario: Scenario,
+  root: string,
+  hooks?: ScenarioHooks,
+): Promise<string | undefined> {
   const models = join(root, 'models');
   if (
     scenario.steps.some((s) => s.op === 'decide') ||
@@ -575,6 +645,7 @@ export async function runScenario(scenario: Scenario, root: string): Promise<str
     workflow: undefined,
     engine: new PythonScriptEngine(),
     serializer: new BpmnWorkflowSerializer(),
+    hooks,
   };
   ctx.engine = new PythonScriptEngine({ host: { now: () => ctx.now } });
   if (scenario.prelude !== undefined) {
@@ -602,6 +673,15 @@ export async function runScenario(scenario: Scenario, root: string): Promise<str
   for (const [i, step] of scenario.steps.entries()) {
     let error: ExpectedError | null = null;
     let extra: Record<string, unknown> = {};
+    ctx.step = i;
+    if (hooks?.beforeStep && ctx.workflow) {
+      hooks.beforeStep({
+        step: i,
+        clockMs: ctx.now,
+        flavor: ctx.load.flavor ?? 'bpmn',
+        state: JSON.stringify(ctx.serializer.toSpiffJson(ctx.workflow, ctx.interop)),
+      });
+    }
     try {
       extra = perform(ctx, step);
     } catch (e) {
@@ -718,9 +798,8 @@ export async function runInteropCase(text: string, root: string): Promise<string
   try {
     if (scenario.prelude !== undefined) runPrelude(ctx.engine, scenario.prelude, () => ctx.now);
     loadWorkflow(ctx, wrapper.load);
-    const flavor = wrapper.load.flavor === 'bpmn-dmn' ? 'bpmn' : (wrapper.load.flavor ?? 'bpmn');
     ctx.workflow = ctx.serializer.fromJson(
-      fromSpiffWorkflowJson(raw.state as Parameters<typeof fromSpiffWorkflowJson>[0], flavor),
+      fromSpiffWorkflowJson(raw.state as Parameters<typeof fromSpiffWorkflowJson>[0], ctx.interop),
     );
   } catch (error) {
     return `${raw.id}: restore failed: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,4 +1,4 @@
-import type { ModdleElement } from './read-xml.js';
+import type { ModdleElement } from '@spiff-ts/bpmn';
 
 /** A `spiffworkflow:serviceTaskOperator`: which connector a service task calls, and how. */
 export interface SpiffServiceOperator {

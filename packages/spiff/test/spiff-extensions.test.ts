@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readBpmnXml, spiffExtensions, type BpmnDocument } from '@spiff-ts/bpmn';
+import { readBpmnXml, type BpmnDocument } from '@spiff-ts/bpmn';
+import { spiffExtensions } from '@spiff-ts/spiff';
 
 const doc: BpmnDocument = readBpmnXml(
   readFileSync(new URL('./fixtures/spiff-extensions.bpmn', import.meta.url), 'utf8'),
