@@ -5,7 +5,10 @@ import type { Task } from './task.js';
 /** What a run hook reports; replaces Python's `True` / `None` / `False`. */
 export type RunResult = 'completed' | 'started' | 'error';
 
-/** A lifecycle hook: `next()` runs the next layer down (Python's `super()`). */
+/**
+ * A lifecycle hook: `next()` runs the next layer down (Python's `super()`). Call it only while the
+ * hook runs, not after it returned (the engine shares one `next` per hook kind between tasks).
+ */
 export type Hook<S extends TaskSpecData, R> = (task: Task<S>, next: () => R) => R;
 
 /**

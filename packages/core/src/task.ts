@@ -279,7 +279,9 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
             specName: this.taskSpec.name,
           });
         }
-        (unneeded ??= []).push(child);
+        // `[child]`, not `[]` and a push: an array's first push reserves 17 slots
+        if (unneeded === undefined) unneeded = [child];
+        else unneeded.push(child);
       }
     }
     if (unneeded !== undefined) for (const child of unneeded) child.remove();
@@ -333,8 +335,20 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   remove(): void {
     const parent = this.#parent;
     if (parent) {
-      const at = parent.#children.indexOf(this);
-      if (at >= 0) parent.#children.splice(at, 1);
+      // shifted by hand: `splice` would allocate the array of removed elements
+      const siblings = parent.#children;
+      const at = siblings.indexOf(this);
+      if (at >= 0) {
+        for (let i = at + 1; i < siblings.length; i++) siblings[i - 1] = siblings[i] as Task;
+        siblings.pop();
+      }
+    }
+    // most removed tasks are leaves (predictions): no stack for them
+    if (this.#children.length === 0) {
+      if ((this.#bits & DETACHED) !== 0) return;
+      this.#bits |= DETACHED;
+      this.workflow.taskHost.taskRemoved(this);
+      return;
     }
     const stack: Task[] = [this];
     while (stack.length > 0) {
@@ -373,7 +387,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
    */
   predict(mask: number = TaskStateMask.PREDICTED, lookedAhead = 0): void {
     if (this.hasState(mask)) {
-      callTaskHook(this, 'predict', defaultPredict);
+      callTaskHook(this, 'predict', PREDICT);
     }
     const lookAhead =
       this.hasState(TaskStateMask.DEFINITE) || lookedAhead + 1 < this.taskSpec.lookahead;
@@ -395,7 +409,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
    */
   update(): void {
     if (this.hasState(TaskStateMask.PREDICTED)) this.predict();
-    const ready = callTaskHook(this, 'update', baseUpdate);
+    const ready = callTaskHook(this, 'update', UPDATE);
     if (ready) this.makeReady();
   }
 
@@ -404,7 +418,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     if (this.hasState(TaskState.COMPLETED) || this.hasState(TaskState.CANCELLED)) return;
     this.setState(TaskState.READY);
     for (const a of this.taskSpec.preAssign) applyAssign(a, this, this);
-    callTaskHook(this, 'onReady', baseReady);
+    callTaskHook(this, 'onReady', READY);
   }
 
   /**
@@ -415,7 +429,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   run(): RunResult {
     let result: RunResult;
     try {
-      result = callTaskHook(this, 'run', baseRun);
+      result = callTaskHook(this, 'run', RUN);
       for (const a of this.taskSpec.postAssign) applyAssign(a, this, this);
     } catch (cause) {
       this.error();
@@ -436,7 +450,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   /** Marks the task COMPLETED, runs the complete hooks, then updates unfinished children. */
   complete(): void {
     this.setState(TaskState.COMPLETED);
-    callTaskHook(this, 'onComplete', baseComplete);
+    callTaskHook(this, 'onComplete', COMPLETE);
     const children = this.#children;
     if (children.length === 1) {
       const only = children[0] as Task;
@@ -452,7 +466,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   /** Marks the task ERROR and runs the error hooks. */
   error(): void {
     this.setState(TaskState.ERROR);
-    callTaskHook(this, 'onError', baseError);
+    callTaskHook(this, 'onError', ERROR);
   }
 
   /**
@@ -468,7 +482,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
       } else {
         task.setState(TaskState.CANCELLED);
         task.dropChildren();
-        callTaskHook(task, 'onCancel', baseCancel);
+        callTaskHook(task, 'onCancel', CANCEL);
       }
     }
   }
@@ -526,14 +540,31 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
  * Runs hook `name` of a task through its spec type's layers, `base` (the engine's behaviour) last.
  * Bases take the task, so nothing is allocated for a type without hooks of that kind.
  */
-function callTaskHook<R>(task: Task, name: TaskHookName, base: (task: Task) => R): R {
+function callTaskHook<R>(task: Task, name: TaskHookName, base: BaseCall<R>): R {
   const hooks = task.workflow.registry.hooks(task.taskSpec.typename, name);
-  if (hooks.length === 0) return base(task);
-  return callHook(hooks as readonly Hook<TaskSpecData, R>[], task, bindBase(task, base));
+  if (hooks.length === 0) return base.run(task);
+  // The hooks' `next()` is one shared function per hook kind acting on `base.task`: no closure
+  // per call. Hooks call it synchronously, so saving and restoring the task keeps nested calls
+  // (a hook updating other tasks) apart.
+  const outer = base.task;
+  base.task = task;
+  try {
+    return callHook(hooks as readonly Hook<TaskSpecData, R>[], task, base.next);
+  } finally {
+    base.task = outer;
+  }
 }
 
-function bindBase<R>(task: Task, base: (task: Task) => R): () => R {
-  return () => base(task);
+/** The engine's behaviour at one hook kind, with the `next()` handed to that kind's hooks. */
+class BaseCall<R> {
+  readonly run: (task: Task) => R;
+  /** The task whose hooks of this kind are running (innermost call). */
+  task: Task | undefined = undefined;
+  readonly next: () => R;
+  constructor(run: (task: Task) => R) {
+    this.run = run;
+    this.next = () => run(this.task as Task);
+  }
 }
 
 // The engine's own behaviour at each hook (see TaskSpecLayer).
@@ -550,6 +581,14 @@ const baseRun = (task: Task): RunResult => {
 const baseComplete = (task: Task): void => task.workflow.emitTask('completed', task);
 const baseError = (task: Task): void => task.workflow.emitTask('error', task);
 const baseCancel = (task: Task): void => task.workflow.emitTask('cancelled', task);
+
+const PREDICT = new BaseCall(defaultPredict);
+const UPDATE = new BaseCall(baseUpdate);
+const READY = new BaseCall(baseReady);
+const RUN = new BaseCall(baseRun);
+const COMPLETE = new BaseCall(baseComplete);
+const ERROR = new BaseCall(baseError);
+const CANCEL = new BaseCall(baseCancel);
 
 const TRIGGERED = 1;
 const DETACHED = 2;

@@ -3,6 +3,7 @@ import {
   SpecRegistry,
   Workflow,
   WorkflowError,
+  WorkflowEvents,
   WorkflowSpecBuilder,
   callHook,
   coreLayers,
@@ -80,6 +81,27 @@ describe('spec registry and layers', () => {
     const workflow = new Workflow(sequenceSpec(1), { registry });
     workflow.runAll();
     expect(workflow.getData('touched')).toBe(true);
+  });
+
+  it('runs the base behaviour for the hook’s own task when next() follows a nested hook call', () => {
+    const registry = createCoreRegistry().register('Simple', [
+      {
+        run(task, next) {
+          // t1's hook first runs t2 (the same hook kind, for another task), then calls next()
+          if (task.taskSpec.name === 't1') {
+            task.workflow.getTasks({ specName: 't2' })[0]?.run();
+          }
+          return next();
+        },
+      },
+    ]);
+    const events = new WorkflowEvents();
+    const ran: string[] = [];
+    events.on('run', ({ task }) => ran.push(task.taskSpec.name));
+    const workflow = new Workflow(sequenceSpec(2), { registry, events });
+    workflow.runNext(); // Start
+    workflow.runNext(); // t1, running t2 inside its hook
+    expect(ran).toEqual(['Start', 't2', 't1']);
   });
 
   it('fails clearly for unregistered types', () => {

@@ -90,15 +90,14 @@ export let rt: Runtime = {
   handling: [],
 };
 
-/** Installs a runtime for the duration of `fn` (re-entrant: restores the previous one). */
-export function withRuntime<T>(next: Runtime, fn: () => T): T {
+/**
+ * Makes `next` the current runtime and returns the one it replaces, which the caller restores
+ * (in a `finally`) when its call ends: calls nest, each restoring the one it interrupted.
+ */
+export function swapRuntime(next: Runtime): Runtime {
   const prev = rt;
   rt = next;
-  try {
-    return fn();
-  } finally {
-    rt = prev;
-  }
+  return prev;
 }
 
 /** Counts one step against the budget; called by loops, statements and calls. */

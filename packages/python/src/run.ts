@@ -6,7 +6,7 @@ import {
   builtinsFor,
   compileExpression,
   compileModule,
-  withRuntime,
+  swapRuntime,
   type Globals,
   type Runtime,
 } from './interp.js';
@@ -57,26 +57,35 @@ const DEFAULT_HOST = sharedDefaultHostHooks();
 type CompiledExpr = (f: Frame) => PyValue;
 type CompiledModule = (f: Frame) => void;
 
+/**
+ * A bounded cache kept as two generations: hits are read from the young map (or moved there from
+ * the old one), and when the young map is full it becomes the old one, dropping the previous old
+ * generation. Roughly least-recently-used, with no reordering (and so no allocation) on a hit.
+ */
 class Lru<V> {
-  private readonly map = new Map<string, V>();
-  private readonly capacity: number;
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+  /** Size of one generation: the cache holds between this and twice this many entries. */
+  private readonly generation: number;
   constructor(capacity: number) {
-    this.capacity = capacity;
+    this.generation = Math.max(1, Math.ceil(capacity / 2));
   }
   get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
+    const v = this.young.get(key);
+    if (v !== undefined) return v;
+    const o = this.old.get(key);
+    if (o !== undefined) {
+      this.old.delete(key);
+      this.set(key, o);
     }
-    return v;
+    return o;
   }
   set(key: string, v: V): void {
-    this.map.set(key, v);
-    if (this.map.size > this.capacity) {
-      const oldest = this.map.keys().next().value as string;
-      this.map.delete(oldest);
+    if (this.young.size >= this.generation) {
+      this.old = this.young;
+      this.young = new Map();
     }
+    this.young.set(key, v);
   }
 }
 
@@ -98,33 +107,41 @@ function guardCompile<T>(fn: () => T): T {
   }
 }
 
+// The compiling happens in functions of their own: a closure over `source` in the lookups would
+// make every call allocate a context for it, cache hit or not.
 function compiledExpression(source: string): CompiledExpr {
-  let c = exprCache.get(source);
-  if (c === undefined) {
-    try {
-      c = guardCompile(() => compileExpression(parseExpression(source)));
-    } catch (e) {
-      if (!(e instanceof PyException)) throw e;
-      c = e;
-    }
-    exprCache.set(source, c);
-  }
+  const c = exprCache.get(source) ?? compileExpressionOnce(source);
   if (c instanceof PyException) throw c;
   return c;
 }
 
-function compiledModule(source: string): CompiledModule {
-  let c = moduleCache.get(source);
-  if (c === undefined) {
-    try {
-      c = guardCompile(() => compileModule(parseModule(source)));
-    } catch (e) {
-      if (!(e instanceof PyException)) throw e;
-      c = e;
-    }
-    moduleCache.set(source, c);
+function compileExpressionOnce(source: string): CompiledExpr | PyException {
+  let c: CompiledExpr | PyException;
+  try {
+    c = guardCompile(() => compileExpression(parseExpression(source)));
+  } catch (e) {
+    if (!(e instanceof PyException)) throw e;
+    c = e;
   }
+  exprCache.set(source, c);
+  return c;
+}
+
+function compiledModule(source: string): CompiledModule {
+  const c = moduleCache.get(source) ?? compileModuleOnce(source);
   if (c instanceof PyException) throw c;
+  return c;
+}
+
+function compileModuleOnce(source: string): CompiledModule | PyException {
+  let c: CompiledModule | PyException;
+  try {
+    c = guardCompile(() => compileModule(parseModule(source)));
+  } catch (e) {
+    if (!(e instanceof PyException)) throw e;
+    c = e;
+  }
+  moduleCache.set(source, c);
   return c;
 }
 
@@ -279,40 +296,80 @@ function resolveHost(host: Partial<HostHooks> | undefined): HostHooks {
 
 const hostCache = new WeakMap<object, HostHooks>();
 
-function makeRuntime(options: RunOptions | undefined, trusted = false): Runtime {
-  let hooks = DEFAULT_HOST;
-  if (options?.host) {
-    hooks = hostCache.get(options.host) ?? resolveHost(options.host);
+function hooksOf(options: RunOptions | undefined): HostHooks {
+  if (!options?.host) return DEFAULT_HOST;
+  let hooks = hostCache.get(options.host);
+  if (hooks === undefined) {
+    hooks = resolveHost(options.host);
     hostCache.set(options.host, hooks);
   }
-  const allowed = options?.allowedModules ?? DEFAULT_MODULES;
-  return {
-    steps: 0,
-    maxSteps: options?.maxSteps ?? 10_000_000,
-    depth: 0,
-    maxDepth: options?.maxDepth ?? 200,
-    hooks,
-    builtins: trusted ? TRUSTED_BUILTINS : BUILTINS,
-    importModule: trusted
-      ? (name) => TRUSTED_MODULES.get(name) ?? importModule(name, hooks, allowed)
-      : (name) => importModule(name, hooks, allowed),
-    handling: [],
-  };
+  return hooks;
 }
 
-function withLimits<T>(options: RunOptions | undefined, fn: () => T): T {
-  const prevSize = limits.maxSize;
-  const prevBulk = limits.bulk;
+/**
+ * The runtime and saved limits of one `evaluate`/`execute` call. Calls nest (a host function may
+ * evaluate again), so there is one per nesting level, reused by the next call at that level with
+ * every field set afresh: a call allocates no runtime, importer or limits objects of its own.
+ */
+class CallState implements Runtime {
+  steps = 0;
+  maxSteps = 0;
+  depth = 0;
+  maxDepth = 0;
+  hooks: HostHooks = DEFAULT_HOST;
+  builtins: ReadonlyMap<string, PyValue> = BUILTINS;
+  readonly handling: PyException[] = [];
+  allowed: readonly string[] = DEFAULT_MODULES;
+  trusted = false;
+  /** `limits.maxSize` and `limits.bulk` of the enclosing call, restored when this one ends. */
+  savedMaxSize = 0;
+  savedBulk = 0;
+
+  importModule(name: string): PyModule {
+    if (this.trusted) {
+      const mod = TRUSTED_MODULES.get(name);
+      if (mod !== undefined) return mod;
+    }
+    return importModule(name, this.hooks, this.allowed);
+  }
+}
+
+const callStates: CallState[] = [];
+let callLevel = 0;
+
+/** Starts a call: applies its size limit and a fresh allocation budget. Pair with `endCall`. */
+function beginCall(options: RunOptions | undefined): CallState {
+  let state = callStates[callLevel];
+  if (state === undefined) {
+    state = new CallState();
+    callStates[callLevel] = state;
+  }
+  callLevel++;
+  state.savedMaxSize = limits.maxSize;
+  state.savedBulk = limits.bulk;
   if (options?.maxSize !== undefined) limits.maxSize = options.maxSize;
   limits.bulk = 0;
-  try {
-    return fn();
-  } catch (e) {
-    throw normalizeError(e);
-  } finally {
-    limits.maxSize = prevSize;
-    limits.bulk = prevBulk;
-  }
+  return state;
+}
+
+function endCall(state: CallState): void {
+  limits.maxSize = state.savedMaxSize;
+  limits.bulk = state.savedBulk;
+  callLevel--;
+}
+
+/** Resets the call's runtime (step budget, depth, services) before its code runs. */
+function runtimeOf(state: CallState, options: RunOptions | undefined, trusted: boolean): Runtime {
+  state.steps = 0;
+  state.maxSteps = options?.maxSteps ?? 10_000_000;
+  state.depth = 0;
+  state.maxDepth = options?.maxDepth ?? 200;
+  state.hooks = hooksOf(options);
+  state.builtins = trusted ? TRUSTED_BUILTINS : BUILTINS;
+  state.handling.length = 0;
+  state.allowed = options?.allowedModules ?? DEFAULT_MODULES;
+  state.trusted = trusted;
+  return state;
 }
 
 function normalizeError(e: unknown): unknown {
@@ -332,13 +389,22 @@ function normalizeError(e: unknown): unknown {
  * evaluate('amount > 100 and approved', { amount: 150n, approved: true }); // true
  */
 export function evaluate(expression: string, context: Context = {}, options?: RunOptions): PyValue {
-  return withLimits(options, () => {
+  const state = beginCall(options);
+  try {
     const code = compiledExpression(expression);
     const g = new EvalGlobals(globalsOf(context), toMap(options?.globals));
-    return withRuntime(makeRuntime(options), () =>
-      code(new Frame(0, null, g, builtinsFor(g, undefined))),
-    );
-  });
+    const frame = new Frame(0, null, g, builtinsFor(g, undefined));
+    const prev = swapRuntime(runtimeOf(state, options, false));
+    try {
+      return code(frame);
+    } finally {
+      swapRuntime(prev);
+    }
+  } catch (e) {
+    throw normalizeError(e);
+  } finally {
+    endCall(state);
+  }
 }
 
 /**
@@ -350,23 +416,33 @@ export function evaluate(expression: string, context: Context = {}, options?: Ru
  * const data = { items: [] }; execute('total = 1 + 2', data); // data.total === 3n
  */
 export function execute(script: string, context: Context = {}, options?: RunOptions): void {
-  withLimits(options, () => {
+  const state = beginCall(options);
+  try {
     const code = compiledModule(script);
     const g = globalsOf(context);
     const extra = toMap(options?.globals);
     // the task data wins over the extra globals (they never collide in practice)
     if (extra) for (const [k, v] of extra) if (g.get(k) === undefined) g.set(k, v);
     try {
-      withRuntime(makeRuntime(options), () =>
-        code(new Frame(0, null, g, builtinsFor(g, undefined))),
-      );
+      const frame = new Frame(0, null, g, builtinsFor(g, undefined));
+      const prev = swapRuntime(runtimeOf(state, options, false));
+      try {
+        code(frame);
+      } finally {
+        swapRuntime(prev);
+      }
     } finally {
-      for (const k of g.keys()) {
+      // a Map is swept while iterated (allowed for Maps), without a copy of its keys
+      for (const k of context instanceof Map ? context.keys() : Object.keys(context)) {
         const v = g.get(k);
         if (v instanceof PyCallable || (extra && extra.has(k)) || k === '__builtins__') g.delete(k);
       }
     }
-  });
+  } catch (e) {
+    throw normalizeError(e);
+  } finally {
+    endCall(state);
+  }
 }
 
 /** Options of {@link executeHostCode}: those of {@link execute} except the extra globals. */
@@ -395,12 +471,21 @@ export function executeHostCode(
   namespace: Context,
   options?: HostCodeOptions,
 ): void {
-  const opts: RunOptions | undefined = options && { ...options, globals: undefined };
-  withLimits(opts, () => {
+  // the options' extra globals, if any slipped in, are not read: only limits and host services
+  const state = beginCall(options);
+  try {
     const code = compiledModule(source);
     const g = globalsOf(namespace);
-    withRuntime(makeRuntime(opts, true), () =>
-      code(new Frame(0, null, g, builtinsFor(g, undefined))),
-    );
-  });
+    const frame = new Frame(0, null, g, builtinsFor(g, undefined));
+    const prev = swapRuntime(runtimeOf(state, options, true));
+    try {
+      code(frame);
+    } finally {
+      swapRuntime(prev);
+    }
+  } catch (e) {
+    throw normalizeError(e);
+  } finally {
+    endCall(state);
+  }
 }

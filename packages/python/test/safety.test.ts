@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PyException, evaluate, execute, type PyValue } from '../src/index.js';
+import { PyException, builtin, evaluate, execute, type PyValue } from '../src/index.js';
 
 function outcome(fn: () => unknown): string {
   try {
@@ -133,6 +133,36 @@ describe('bounded execution', () => {
     expect(outcome(() => execute('keep = ["x" * 9_000_000 for i in range(50)]', {}))).toBe(
       'MemoryError',
     );
+  });
+
+  it('gives a nested call (a host function running Python) its own budget and limits', () => {
+    const inner = builtin('inner', () => {
+      // 5000 iterations would exhaust the outer budget of 1000 steps if they were counted there
+      execute('for i in range(5000): pass', {});
+      return outcome(() => evaluate('"a" * 50', {}, { maxSize: 10 }));
+    });
+    const data: Record<string, PyValue> = {};
+    let failure: unknown;
+    try {
+      execute('for i in range(100): pass\nr = inner()\ns = "b" * 50\nwhile True: pass', data, {
+        globals: { inner },
+        maxSteps: 1000,
+      });
+    } catch (e) {
+      failure = e;
+    }
+    // the outer call's budget and size limit are its own again after the nested calls
+    expect(failure).toBeInstanceOf(PyException);
+    expect((failure as PyException).pyType).toBe('TimeoutError');
+    expect((failure as PyException).message).toContain('(1000 steps)');
+    expect(data.r).toBe('MemoryError');
+    expect(data.s).toBe('b'.repeat(50));
+    // every call starts with a full budget
+    for (let run = 0; run < 3; run++) {
+      expect(outcome(() => execute('for i in range(300): pass', {}, { maxSteps: 1000 }))).toBe(
+        'ok',
+      );
+    }
   });
 
   it('stops doubling a list before memory runs out', () => {
