@@ -98,7 +98,7 @@ function loopWorkload(iterations: number, runs: number): Workload {
 
 export const loop300 = loopWorkload(300, 20);
 export const loop1000 = loopWorkload(1000, 20);
-export const loop10000 = loopWorkload(10_000, 5);
+export const loop10000 = loopWorkload(10_000, 9);
 
 export const many5 = timed('many5', true, ({ quick }) => {
   const model = parse('seq5', shippedModel('seq5'));

@@ -32,8 +32,12 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   lastStateChange: number;
   #state: number;
   #parent: Task | undefined;
-  /** {@link NO_CHILDREN} until the first child is added (most tasks are leaves). */
-  #children: Task[];
+  /**
+   * {@link NO_CHILDREN} for a leaf, the child itself for an only child (most tasks of a long
+   * run: a task kept for the life of the tree saves an array object and its store), else an
+   * array of two or more.
+   */
+  #children: Task | Task[];
   /** The depth times eight, plus the {@link TRIGGERED}, {@link DETACHED} and {@link SHARED} flags. */
   #bits: number;
   /**
@@ -72,9 +76,12 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     this.#data = undefined;
     if (parent) {
       const siblings = parent.#children;
-      if (siblings === NO_CHILDREN) parent.#children = [this];
-      else if (init.index === undefined) siblings.push(this);
-      else siblings.splice(init.index, 0, this);
+      if (siblings === NO_CHILDREN) parent.#children = this;
+      else if (!Array.isArray(siblings)) {
+        parent.#children = init.index === 0 ? [this, siblings] : [siblings, this];
+      } else if (init.index !== undefined) siblings.splice(init.index, 0, this);
+      else if (siblings.length < SMALL_FAMILY) parent.#children = appended(siblings, this);
+      else siblings.push(this);
     }
     host.taskAdded(this);
   }
@@ -106,7 +113,8 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   }
   /** The children, in order. Do not mutate. */
   get children(): readonly Task[] {
-    return this.#children;
+    const kids = this.#children;
+    return Array.isArray(kids) ? kids : [kids];
   }
   /** Distance from the root of the whole tree (sub-workflow tasks count their host's depth). */
   get depth(): number {
@@ -248,20 +256,21 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
    * @throws {@link WorkflowError} when a definite child would have to be removed.
    */
   syncChildren(specs: readonly TaskSpecData[], state: number = TaskState.MAYBE): void {
-    if (this.#children.length === 0) {
+    if (this.#children === NO_CHILDREN) {
       for (const spec of specs) this.addChild(spec, state);
       return;
     }
     if (specs.length > 30) {
-      this.#syncChildrenSlow(specs, state);
+      Task.#syncChildrenSlow(this, specs, state);
       return;
     }
     // Bit i set: specs[i] has its child (each child matches the first unmatched equal spec).
     let matched = 0;
     let unneeded: Task[] | undefined;
-    const children = this.#children;
-    for (let c = 0; c < children.length; c++) {
-      const child = children[c] as Task;
+    const kids = this.#children;
+    const single = !Array.isArray(kids);
+    for (let c = 0; c < (single ? 1 : kids.length); c++) {
+      const child = single ? kids : (kids[c] as Task);
       if (child.triggered) continue;
       let at = -1;
       for (let i = 0; i < specs.length; i++) {
@@ -291,10 +300,10 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
   }
 
   /** {@link Task.syncChildren} for any number of specs. */
-  #syncChildrenSlow(specs: readonly TaskSpecData[], state: number): void {
+  static #syncChildrenSlow(task: Task, specs: readonly TaskSpecData[], state: number): void {
     const missing = [...specs];
     const unneeded: Task[] = [];
-    const children = this.#children;
+    const children = task.children;
     for (let c = 0; c < children.length; c++) {
       const child = children[c] as Task;
       if (child.triggered) continue;
@@ -305,14 +314,14 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
       } else {
         if (child.hasState(TaskStateMask.DEFINITE)) {
           throw new WorkflowError(`removal of non-predicted child ${child.toString()}`, {
-            specName: this.taskSpec.name,
+            specName: task.taskSpec.name,
           });
         }
         unneeded.push(child);
       }
     }
     for (const child of unneeded) child.remove();
-    for (const spec of missing) this.addChild(spec, state);
+    for (const spec of missing) task.addChild(spec, state);
   }
 
   /** Removes unfinished children (all with `force`) and, below finished ones, their unfinished children. */
@@ -322,7 +331,7 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     let first = true;
     while (stack.length > 0) {
       const task = stack.pop() as Task;
-      for (const child of task.#children) {
+      for (const child of task.children) {
         if ((first && force) || child.hasState(TaskStateMask.NOT_FINISHED)) drop.push(child);
         else stack.push(child);
       }
@@ -337,14 +346,23 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     if (parent) {
       // shifted by hand: `splice` would allocate the array of removed elements
       const siblings = parent.#children;
-      const at = siblings.indexOf(this);
-      if (at >= 0) {
-        for (let i = at + 1; i < siblings.length; i++) siblings[i - 1] = siblings[i] as Task;
-        siblings.pop();
+      if (siblings === this) parent.#children = NO_CHILDREN;
+      else if (Array.isArray(siblings)) {
+        const at = siblings.indexOf(this);
+        if (at >= 0) {
+          for (let i = at + 1; i < siblings.length; i++) siblings[i - 1] = siblings[i] as Task;
+          siblings.pop();
+          // A grown array keeps its spare slots for the life of the tree: small families get an
+          // exact copy, an only child is held directly.
+          const left = siblings.length;
+          if (left === 0) parent.#children = NO_CHILDREN;
+          else if (left === 1) parent.#children = siblings[0] as Task;
+          else if (left < SMALL_FAMILY) parent.#children = siblings.slice();
+        }
       }
     }
     // most removed tasks are leaves (predictions): no stack for them
-    if (this.#children.length === 0) {
+    if (this.#children === NO_CHILDREN) {
       if ((this.#bits & DETACHED) !== 0) return;
       this.#bits |= DETACHED;
       this.workflow.taskHost.taskRemoved(this);
@@ -353,7 +371,9 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     const stack: Task[] = [this];
     while (stack.length > 0) {
       const task = stack.pop() as Task;
-      for (const child of task.#children) stack.push(child);
+      const kids = task.#children;
+      if (Array.isArray(kids)) for (const child of kids) stack.push(child);
+      else stack.push(kids);
       if ((task.#bits & DETACHED) !== 0) continue;
       task.#bits |= DETACHED;
       task.workflow.taskHost.taskRemoved(task);
@@ -393,9 +413,8 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
       this.hasState(TaskStateMask.DEFINITE) || lookedAhead + 1 < this.taskSpec.lookahead;
     if (!lookAhead) return;
     const children = this.#children;
-    if (children.length === 1) {
-      const only = children[0] as Task;
-      if (only.hasState(mask)) only.predict(mask, lookedAhead + 1);
+    if (!Array.isArray(children)) {
+      if (children.hasState(mask)) children.predict(mask, lookedAhead + 1);
       return;
     }
     for (const child of [...children]) {
@@ -452,10 +471,9 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     this.setState(TaskState.COMPLETED);
     callTaskHook(this, 'onComplete', COMPLETE);
     const children = this.#children;
-    if (children.length === 1) {
-      const only = children[0] as Task;
-      if (!only.hasState(TaskStateMask.FINISHED)) only.update();
-    } else if (children.length > 1) {
+    if (!Array.isArray(children)) {
+      if (!children.hasState(TaskStateMask.FINISHED)) children.update();
+    } else if (children.length > 0) {
       for (const child of [...children]) {
         if (!child.hasState(TaskStateMask.FINISHED)) child.update();
       }
@@ -478,7 +496,8 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     while (stack.length > 0) {
       const task = stack.pop() as Task;
       if (task.hasState(TaskStateMask.FINISHED)) {
-        for (let i = task.#children.length - 1; i >= 0; i--) stack.push(task.#children[i] as Task);
+        const kids = task.children;
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as Task);
       } else {
         task.setState(TaskState.CANCELLED);
         task.dropChildren();
@@ -521,11 +540,10 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
       const description = task.taskSpec.description ? ` (${task.taskSpec.description})` : '';
       lines.push(
         `${'  '.repeat(level)}${task.id}/${task.threadId}: Task of ${task.taskSpec.name}${description}` +
-          ` State: ${taskStateName(task.#state)} Children: ${task.#children.length}`,
+          ` State: ${taskStateName(task.#state)} Children: ${task.children.length}`,
       );
-      for (let i = task.#children.length - 1; i >= 0; i--) {
-        stack.push([task.#children[i] as Task, level + 1]);
-      }
+      const kids = task.children;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i] as Task, level + 1]);
     }
     return lines.join('\n');
   }
@@ -598,6 +616,24 @@ const DEPTH_SHIFT = 3;
 
 /** The children of every task that has none yet (never mutated: the first child replaces it). */
 const NO_CHILDREN: Task[] = [];
+
+/**
+ * Up to this many children a task's list is reallocated at its exact size instead of grown by a
+ * push, which reserves 17 slots (136 bytes kept by every gateway of a long-running loop).
+ */
+const SMALL_FAMILY = 4;
+
+/** A new array of `list` and `task`, with no spare capacity. */
+function appended(list: readonly Task[], task: Task): Task[] {
+  switch (list.length) {
+    case 1:
+      return [list[0] as Task, task];
+    case 2:
+      return [list[0] as Task, list[1] as Task, task];
+    default:
+      return [...list, task];
+  }
+}
 
 function isEmpty(data: DataObject): boolean {
   for (const _ in data) return false;
