@@ -270,6 +270,11 @@ export function throwingFrom(task: Task, fn: () => void): void {
   }
 }
 
+/** The task whose event is being thrown in a workflow (inside {@link throwingFrom}), if any. */
+export function currentThrower(top: Workflow): Task | undefined {
+  return throwers.get(top);
+}
+
 /** Carries out the interruptions caused by the event a task threw (call when it completed). */
 export function interruptionsAfter(task: Task): void {
   const pending = afterThrow.get(task);

@@ -31,6 +31,7 @@ import {
 } from './layers.js';
 import { compensationStep, hasCompensation } from './compensation.js';
 import {
+  currentThrower,
   evaluateConditions,
   hasConditionalEventSubprocesses,
   startTriggeredSpecs,
@@ -375,18 +376,25 @@ export class BpmnWorkflow extends Workflow {
     let tasks: Task<BpmnSpec>[];
     if (event.target !== undefined) {
       const target = event.target;
-      tasks = this.waitingTasks().filter((t) => t.workflow === target && catches(t, event));
+      const via = arrivalIn(target, currentThrower(this));
+      tasks = this.waitingTasks().filter(
+        (t) => t.workflow === target && catches(t, event) && reaches(t, via),
+      );
       if (tasks.length === 0) {
         // Then the target's event sub-processes (an error or escalation event sub-process).
         tasks = startTriggeredSpecs(this, [target], event).filter((t) => catches(t, event));
       }
       if (tasks.length === 0) {
         event.target = target.outerTask?.workflow;
-        // A terminate end event ends its own (sub)process: it is handled inside the workflow
-        // and never reaches the host as an outgoing event (SpiffWorkflow queues it).
-        if (event.target === undefined && event.definition.typename === 'TerminateEventDefinition')
-          return 0;
-        return this.#catch(event, internal);
+        if (event.target !== undefined) return this.#catch(event, internal);
+        // Out of the top workflow uncaught: an outgoing event for the host, not offered to the
+        // tasks of other activities (the reference broadcasts it to every waiting task, so that
+        // an error boundary event of an unrelated activity catches it). A terminate end event
+        // ends its own (sub)process and never reaches the host (SpiffWorkflow queues it).
+        if (internal && event.definition.typename !== 'TerminateEventDefinition') {
+          this.bpmnEvents.push(event);
+        }
+        return 0;
       }
     } else {
       startTriggeredSpecs(this, triggerScopes(this), event);
@@ -452,6 +460,41 @@ export class BpmnWorkflow extends Workflow {
     for (const wf of family) forgetJoinInstances(wf);
     return removed;
   }
+}
+
+/**
+ * The task of `target` that an event thrown by `thrower` comes out of: the thrower itself, or
+ * the (call) activity or event sub-process task running the sub-workflow it was thrown in.
+ * Undefined when the thrower is unknown (an event thrown by the host) or not inside `target`.
+ */
+function arrivalIn(target: Workflow, thrower: Task | undefined): Task | undefined {
+  let task = thrower;
+  while (task !== undefined && task.workflow !== target) task = task.workflow.outerTask;
+  return task;
+}
+
+/**
+ * Whether a targeted event (error, escalation, cancel) coming out of `via` can reach a catching
+ * task of the same workflow: a boundary event only catches what is thrown inside its own
+ * activity (or one of its instances), not what other activities of that workflow throw (the
+ * reference fires every waiting boundary event of the workflow that matches). With no known
+ * `via`, every catching task can.
+ */
+function reaches(task: Task<BpmnSpec>, via: Task | undefined): boolean {
+  if (via === undefined || task.taskSpec.typename !== 'BoundaryEvent') return true;
+  const split = task.parent;
+  const activity = split?.children.find((c) => c.taskSpec.typename !== 'BoundaryEvent');
+  if (activity === undefined) return false;
+  // The activity is active (its boundary event waits): only its instances hang below it.
+  for (
+    let t: Task | undefined = via;
+    t !== undefined && t.workflow === via.workflow;
+    t = t.parent
+  ) {
+    if (t === activity) return true;
+    if (t === split) return false;
+  }
+  return false;
 }
 
 /**
