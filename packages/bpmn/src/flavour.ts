@@ -2,6 +2,7 @@ import type { TaskSpecLayer, WorkflowSpec } from '@spiff-ts/core';
 import type { InteropConverters } from './engine/interop.js';
 import type { BpmnParser, ElementParser, ParseContext, SpecDraft } from './parser/bpmn-parser.js';
 import type { XmlElement } from './parser/dom.js';
+import type { ModdlePackage } from './parser/read-xml.js';
 import type { EventDefinition } from './specs.js';
 
 /**
@@ -69,6 +70,14 @@ export interface FlavourParseHooks {
 export interface BpmnFlavour {
   /** Short name for messages (`spiff`, `camunda`). */
   readonly name: string;
+  /**
+   * The vendor's XML namespaces, each a moddle package (`camunda-bpmn-moddle`'s `camunda.json`,
+   * `@spiff-ts/spiff`'s `spiffworkflowPackage`). A parser with the flavour reads their elements
+   * and attributes under the package's prefix whatever prefix a file binds (`camunda:formKey`),
+   * and its moddle check reads them as typed elements. Without them a file's extensions are
+   * still read, as generic elements under the file's own prefixes.
+   */
+  readonly moddle?: readonly ModdlePackage[];
   /** Element parsers by normalised tag (`bpmn:userTask`), over the BPMN defaults. */
   readonly parsers?: Readonly<Record<string, ElementParser>>;
   readonly parse?: FlavourParseHooks;

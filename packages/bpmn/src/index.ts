@@ -25,13 +25,14 @@ export type {
   DmnDocument,
   DmnVersion,
   ModdleElement,
+  ModdlePackage,
   ModelDocument,
+  ReadBpmnXmlOptions,
   ReadXmlOptions,
   XmlWarning,
 } from './parser/read-xml.js';
 export { flavourOf } from './flavour.js';
 export type { BpmnFlavour, EventDefinitionSource, FlavourParseHooks } from './flavour.js';
-export { SPIFFWORKFLOW_NS, spiffworkflowPackage } from './parser/spiff-moddle.js';
 export {
   BpmnParser,
   DEFAULT_PARSERS,
@@ -42,7 +43,7 @@ export {
   type ParseContext,
   type SpecDraft,
 } from './parser/bpmn-parser.js';
-export { parseXmlTree, type XmlElement } from './parser/dom.js';
+export { parseXmlTree, type XmlElement, type XmlNamespace } from './parser/dom.js';
 export {
   CATCHING_TYPES,
   LOOP_TYPES,

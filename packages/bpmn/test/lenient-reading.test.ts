@@ -133,21 +133,24 @@ describe('lenient reading: vendor quirks are warnings', () => {
     expect(doc.elementsById.get('event-def Start timer')?.$type).toBe('bpmn:Signal');
   });
 
-  it('skips a misspelt spiffworkflow: element, as the reference does', () => {
-    const parser = load(
-      model(
-        '<task id="t">\n<extensionElements>\n<spiffworkflow:preScrip>x = 1</spiffworkflow:preScrip>\n' +
-          '</extensionElements>\n</task>',
-      ),
+  it('reads a vendor namespace without a flavour as generic elements, without warnings', () => {
+    // Without the flavour's moddle package nothing tells a misspelt spiffworkflow: element or
+    // attribute from a correct one: both are kept as they are (a SpiffBpmnParser warns).
+    const xml = model(
+      '<task id="t" spiffworkflow:isOutputSynced="maybe">\n<extensionElements>\n' +
+        '<spiffworkflow:preScrip>x = 1</spiffworkflow:preScrip>\n' +
+        '<spiffworkflow:preScript>y = 1</spiffworkflow:preScript>\n</extensionElements>\n</task>',
     );
-    expect(parser.warnings).toEqual([
-      expect.objectContaining({
-        message: 'Skipped <spiffworkflow:preScrip>: unknown type <spiffworkflow:PreScrip>',
-        elementId: 't',
-        line: 7,
-      }),
-    ]);
+    const parser = load(xml);
+    expect(parser.warnings).toEqual([]);
     expect(parser.getSpec('p').taskSpecs.get('t')).toMatchObject({ extensions: {} });
+    const task = readBpmnXml(xml).elementsById.get('t');
+    expect(task?.$attrs).toMatchObject({ 'spiffworkflow:isOutputSynced': 'maybe' });
+    const values = (task?.['extensionElements'] as { values: { $type: string }[] }).values;
+    expect(values.map((v) => v.$type)).toEqual([
+      'spiffworkflow:preScrip',
+      'spiffworkflow:preScript',
+    ]);
   });
 
   it('collects warnings across files, and none without validation', () => {

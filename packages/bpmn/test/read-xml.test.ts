@@ -6,6 +6,8 @@ import {
   locate,
   readBpmnXml,
   readDmnXml,
+  type ModdleElement,
+  type ModdlePackage,
   type ValidationLocation,
 } from '@spiff-ts/bpmn';
 
@@ -21,6 +23,33 @@ const BPMN_HEAD =
 /** A BPMN document whose process body starts on line 5. */
 const bpmn = (body: string): string =>
   `${BPMN_HEAD}<bpmn:process id="p" isExecutable="true">\n<bpmn:startEvent id="start" />\n${body}\n</bpmn:process>\n</bpmn:definitions>\n`;
+
+/** A vendor namespace's moddle package, as a flavour carries one. */
+const ACME: ModdlePackage = {
+  name: 'Acme',
+  prefix: 'acme',
+  uri: 'http://example.com/acme',
+  xml: { tagAlias: 'lowerCase' },
+  types: [
+    {
+      name: 'Note',
+      superClass: ['Element'],
+      properties: [{ name: 'value', type: 'String', isBody: true }],
+    },
+    {
+      name: 'Ranked',
+      extends: ['bpmn:Task'],
+      properties: [{ name: 'rank', type: 'Integer', isAttr: true }],
+    },
+  ],
+};
+
+/** A model whose task `t` (line 5) has `extensions` (line 7); acme is bound to `a:`. */
+const acmeModel = (extensions: string): string =>
+  BPMN_HEAD.replace('id="defs"', 'xmlns:a="http://example.com/acme" id="defs"') +
+  '<bpmn:process id="p" isExecutable="true">\n<bpmn:startEvent id="start" />\n' +
+  `<bpmn:task id="t" a:rank="3">\n<bpmn:extensionElements>\n${extensions.replaceAll('acme:', 'a:')}\n` +
+  '</bpmn:extensionElements>\n</bpmn:task>\n</bpmn:process>\n</bpmn:definitions>\n';
 
 /** Runs `read` and returns the ValidationError it throws. */
 function rejection(read: () => unknown): ValidationError {
@@ -77,27 +106,58 @@ describe('readBpmnXml', () => {
     expect(parser.element('s')?.column).toBe(1);
   });
 
-  it('reads camunda extensions and keeps elements of unknown namespaces', () => {
+  it('keeps vendor elements and attributes without their moddle package, without warnings', () => {
     const doc = readBpmnXml(fixture('camunda-form.bpmn'));
+    expect(doc.warnings).toEqual([]);
     const ask = doc.elementsById.get('ask');
-    expect(ask?.['formKey']).toBe('ask_form');
-    const start = doc.elementsById.get('start') as unknown as {
-      extensionElements: { values: { $type: string }[] };
-    };
-    expect(start.extensionElements.values[0]?.$type).toBe('signavio:signavioMetaData');
+    expect(ask?.['formKey']).toBeUndefined();
+    expect(ask?.$attrs).toMatchObject({ 'camunda:formKey': 'ask_form' });
+    const values = (el: ModdleElement | undefined) =>
+      (el?.['extensionElements'] as { values: ModdleElement[] }).values;
+    expect(values(ask).map((v) => v.$type)).toEqual(['camunda:formData']);
+    expect(values(doc.elementsById.get('start')).map((v) => v.$type)).toEqual([
+      'signavio:signavioMetaData',
+    ]);
   });
 
-  it('reads spiffworkflow extension attributes', () => {
-    const doc = readBpmnXml(fixture('spiff-extensions.bpmn'));
-    const loop = doc.elementsById.get('scripted')?.['loopCharacteristics'] as {
-      get(n: string): unknown;
-    };
-    expect(loop.get('spiffworkflow:scriptsOnInstances')).toBe(true);
-    expect(doc.elementsById.get('wait_reply')?.get('spiffworkflow:isMatchingCorrelation')).toBe(
-      true,
+  it('reads the namespaces of its moddle packages as typed elements and attributes', () => {
+    const text = acmeModel('<acme:note>hello</acme:note><acme:nite />');
+    const doc = readBpmnXml(text, { file: 'acme.bpmn', moddle: [ACME] });
+    const task = doc.elementsById.get('t');
+    expect(task?.get('acme:rank')).toBe(3);
+    const [note, ...others] = (task?.['extensionElements'] as { values: ModdleElement[] }).values;
+    expect([note?.$type, note?.['value'], others.length]).toEqual(['acme:Note', 'hello', 0]);
+    // A package makes its namespace known: what it lacks is skipped with a warning.
+    expect(doc.warnings).toEqual([
+      expect.objectContaining({
+        message: 'Skipped <a:nite>: unknown type <acme:Nite>',
+        elementId: 't',
+        line: 7,
+      }),
+    ]);
+    expect(readBpmnXml(text).warnings).toEqual([]);
+    expect(readBpmnXml(text).elementsById.get('t')?.$attrs).toMatchObject({ 'a:rank': '3' });
+  });
+
+  it('refuses two moddle packages with one prefix', () => {
+    const other: ModdlePackage = { ...ACME, uri: 'http://example.com/other' };
+    expect(() => readBpmnXml(acmeModel(''), { moddle: [ACME, other] })).toThrow(
+      "Two moddle packages use the prefix 'acme'",
     );
-    expect(doc.elementsById.get('sub')?.get('spiffworkflow:isOutputSynced')).toBe(false);
-    expect(doc.elementsById.get('reply')?.get('spiffworkflow:jsonSchemaId')).toBe('reply-schema');
+  });
+
+  it("names a flavour's namespaces by their package prefix in the parser's element tree", () => {
+    const text = acmeModel('<acme:note>hello</acme:note>');
+    const flavoured = new BpmnParser({ flavour: { name: 'acme', moddle: [ACME] } });
+    flavoured.addBpmnXml(text, 'acme.bpmn');
+    const task = flavoured.element('t');
+    expect(task?.attrs['acme:rank']).toBe('3');
+    expect(task?.children[0]?.children[0]?.tag).toBe('acme:note');
+    // Without the flavour, the namespace keeps the prefix the file binds.
+    const plain = new BpmnParser();
+    plain.addBpmnXml(text, 'acme.bpmn');
+    expect(plain.element('t')?.attrs['a:rank']).toBe('3');
+    expect(plain.element('t')?.children[0]?.children[0]?.tag).toBe('a:note');
   });
 
   it('keeps references to missing ids as warnings, as SpiffWorkflow loads such files', () => {

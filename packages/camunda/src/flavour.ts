@@ -1,15 +1,18 @@
 import { BpmnParser, type BpmnFlavour, type BpmnParserOptions } from '@spiff-ts/bpmn';
 import { camundaInterop } from './interop.js';
 import { camundaLayers } from './layers.js';
+import { camundaPackage } from './moddle.js';
 import { camundaParseHooks, camundaParsers } from './parser.js';
 
 /**
- * Camunda 7's flavour: the `camunda:` extensions (properties, forms, `decisionRef`, message
- * expressions and result variables, collection multi-instances), Camunda's message payloads, and
- * what SpiffWorkflow's camunda serializer config writes.
+ * Camunda 7's flavour: the `camunda:` namespace (`camunda-bpmn-moddle`'s package, so that a
+ * `CamundaParser` checks the extensions as typed elements) and extensions (properties, forms,
+ * `decisionRef`, message expressions and result variables, collection multi-instances),
+ * Camunda's message payloads, and what SpiffWorkflow's camunda serializer config writes.
  */
 export const camundaFlavour: BpmnFlavour = {
   name: 'camunda',
+  moddle: [camundaPackage],
   parsers: camundaParsers,
   parse: camundaParseHooks,
   layers: camundaLayers,

@@ -18,6 +18,7 @@
 export { CamundaParser, camundaFlavour } from './flavour.js';
 export { camundaEventPayloads, camundaLayers } from './layers.js';
 export { camundaInterop } from './interop.js';
+export { camundaPackage } from './moddle.js';
 export {
   CAMUNDA_NS,
   camundaParseHooks,

@@ -6,11 +6,19 @@ import {
   BpmnWorkflowSerializer,
   TaskState,
   createBpmnRegistry,
+  readBpmnXml,
   type BpmnSpec,
   type EventDefinition,
+  type ModdleElement,
 } from '@spiff-ts/bpmn';
 import type { JsonObject } from '@spiff-ts/core';
-import { CamundaParser, camundaFlavour, type CamundaForm } from '@spiff-ts/camunda';
+import {
+  CAMUNDA_NS,
+  CamundaParser,
+  camundaFlavour,
+  camundaPackage,
+  type CamundaForm,
+} from '@spiff-ts/camunda';
 
 const xml = readFileSync(new URL('./fixtures/camunda-flavour.bpmn', import.meta.url), 'utf8');
 const registry = createBpmnRegistry(camundaFlavour);
@@ -77,9 +85,53 @@ describe('CamundaParser', () => {
 
   it('leaves camunda: extensions to the flavour: plain BpmnParser cannot read the collection', () => {
     const parser = load(new BpmnParser());
+    // The file loads: without camunda's moddle package its extensions are generic elements.
+    expect(parser.warnings).toEqual([]);
+    expect(parser.element('ask')?.attrs['camunda:formKey']).toBe('order_form');
     expect(() => parser.getSpec('order')).toThrow(
       'A multiinstance task must specify a cardinality or a loop input data reference',
     );
+  });
+});
+
+describe('the camunda: moddle package', () => {
+  const valuesOf = (element: ModdleElement | undefined): ModdleElement[] =>
+    ((element?.['extensionElements'] as ModdleElement | undefined)?.['values'] as
+      ModdleElement[] | undefined) ?? [];
+
+  it("is the flavour's, for the camunda namespace", () => {
+    expect(camundaFlavour.moddle).toEqual([camundaPackage]);
+    expect([camundaPackage.prefix, camundaPackage.uri]).toEqual(['camunda', CAMUNDA_NS]);
+  });
+
+  it('reads extension elements and attributes as typed moddle elements', () => {
+    const doc = readBpmnXml(xml, { moddle: camundaFlavour.moddle });
+    expect(doc.warnings).toEqual([]);
+    const ask = doc.elementsById.get('ask');
+    expect(ask?.get('camunda:formKey')).toBe('order_form');
+    const [properties, formData] = valuesOf(ask);
+    expect([properties?.$type, formData?.$type]).toEqual([
+      'camunda:Properties',
+      'camunda:FormData',
+    ]);
+    const fields = formData?.['fields'] as ModdleElement[];
+    expect(fields.map((f) => [f.$type, f.id])).toEqual([
+      ['camunda:FormField', 'amount'],
+      ['camunda:FormField', 'size'],
+    ]);
+    const loop = doc.elementsById.get('pack')?.['loopCharacteristics'] as ModdleElement;
+    expect(loop.get('camunda:collection')).toBe('items');
+  });
+
+  it('makes CamundaParser warn about a misspelt camunda: attribute', () => {
+    const misspelt = xml.replace('camunda:formKey=', 'camunda:formKy=');
+    const parser = new CamundaParser();
+    parser.addBpmnXml(misspelt, 'misspelt.bpmn');
+    expect(parser.warnings).toEqual([
+      expect.objectContaining({ message: 'Unknown attribute <camunda:formKy>', elementId: 'ask' }),
+    ]);
+    // A plain reader does not know the namespace, so it has nothing to warn about.
+    expect(readBpmnXml(misspelt).warnings).toEqual([]);
   });
 });
 

@@ -1,15 +1,19 @@
 import { BpmnParser, type BpmnFlavour, type BpmnParserOptions } from '@spiff-ts/bpmn';
 import { spiffInterop } from './interop.js';
 import { spiffLayers } from './layers.js';
+import { spiffworkflowPackage } from './moddle.js';
 import { spiffParseHooks, spiffParsers } from './parser.js';
 
 /**
- * SpiffArena's flavour: the `spiffworkflow:` extensions (pre- and post-scripts, properties,
- * service task operators, called decisions, message payloads and variables, process
- * correlations), SpiffArena's event payloads, and what its serializer config writes.
+ * SpiffArena's flavour: the `spiffworkflow:` namespace (its moddle package, so that a
+ * `SpiffBpmnParser` checks the extensions as typed elements) and extensions (pre- and
+ * post-scripts, properties, service task operators, called decisions, message payloads and
+ * variables, process correlations), SpiffArena's event payloads, and what its serializer config
+ * writes.
  */
 export const spiffFlavour: BpmnFlavour = {
   name: 'spiff',
+  moddle: [spiffworkflowPackage],
   parsers: spiffParsers,
   parse: spiffParseHooks,
   layers: spiffLayers,

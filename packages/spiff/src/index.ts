@@ -28,4 +28,4 @@ export type {
   SpiffTextExtension,
   SpiffUnitTest,
 } from './spiff-extensions.js';
-export { SPIFFWORKFLOW_NS, spiffworkflowPackage } from '@spiff-ts/bpmn';
+export { SPIFFWORKFLOW_NS, spiffworkflowPackage } from './moddle.js';

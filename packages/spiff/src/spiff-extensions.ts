@@ -59,14 +59,20 @@ const PREFIX = 'spiffworkflow:';
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const many = (value: unknown): readonly ModdleElement[] =>
   Array.isArray(value) ? (value as ModdleElement[]) : [];
+/** Whether moddle read `element` without a type (its namespace had no package). */
+const isGeneric = (element: ModdleElement): boolean =>
+  (element as { readonly $descriptor?: { readonly isGeneric?: boolean } }).$descriptor
+    ?.isGeneric === true;
 
 /**
  * Collects the `spiffworkflow:` extension elements directly under `element`'s
- * `extensionElements`. Matches SpiffWorkflow: when an element repeats, the last one wins, and an
- * empty text element gives `null`.
+ * `extensionElements`, from a tree read with the flavour's moddle package (a plain
+ * `readBpmnXml` leaves them generic elements, which this skips). Matches SpiffWorkflow: when an element
+ * repeats, the last one wins, and an empty text element gives `null`.
  *
  * @example
  * ```ts
+ * const doc = readBpmnXml(text, { file: 'order.bpmn', moddle: spiffFlavour.moddle });
  * const { preScript, serviceTaskOperator } = spiffExtensions(doc.elementsById.get('task_1')!);
  * ```
  */
@@ -75,7 +81,7 @@ export function spiffExtensions(element: ModdleElement): SpiffExtensions {
   const out: Record<string, unknown> = {};
   const correlations: SpiffProcessVariableCorrelation[] = [];
   for (const child of many(container?.['values'])) {
-    if (!child.$type.startsWith(PREFIX)) continue;
+    if (!child.$type.startsWith(PREFIX) || isGeneric(child)) continue;
     const type = child.$type.slice(PREFIX.length);
     const key = type.charAt(0).toLowerCase() + type.slice(1);
     switch (type) {

@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readBpmnXml, type BpmnDocument } from '@spiff-ts/bpmn';
-import { spiffExtensions } from '@spiff-ts/spiff';
+import { readBpmnXml, type BpmnDocument, type ModdleElement } from '@spiff-ts/bpmn';
+import {
+  SPIFFWORKFLOW_NS,
+  SpiffBpmnParser,
+  spiffExtensions,
+  spiffFlavour,
+  spiffworkflowPackage,
+} from '@spiff-ts/spiff';
 
-const doc: BpmnDocument = readBpmnXml(
-  readFileSync(new URL('./fixtures/spiff-extensions.bpmn', import.meta.url), 'utf8'),
-);
+const text = readFileSync(new URL('./fixtures/spiff-extensions.bpmn', import.meta.url), 'utf8');
+const doc: BpmnDocument = readBpmnXml(text, { moddle: spiffFlavour.moddle });
 const extensionsOf = (id: string) => {
   const element = doc.elementsById.get(id);
   if (element === undefined) throw new Error(`no element '${id}'`);
@@ -84,5 +89,57 @@ describe('spiffExtensions', () => {
 
   it('gives nothing for an element without extensions', () => {
     expect(extensionsOf('end')).toEqual({});
+  });
+
+  it('gives nothing from a tree read without the spiffworkflow: package', () => {
+    const plain = readBpmnXml(text).elementsById.get('scripted');
+    expect(plain === undefined ? undefined : spiffExtensions(plain)).toEqual({});
+  });
+});
+
+describe('the spiffworkflow: moddle package', () => {
+  it("is the flavour's, for the spiffworkflow namespace", () => {
+    expect(spiffFlavour.moddle).toEqual([spiffworkflowPackage]);
+    expect([spiffworkflowPackage.prefix, spiffworkflowPackage.uri]).toEqual([
+      'spiffworkflow',
+      SPIFFWORKFLOW_NS,
+    ]);
+  });
+
+  it('reads extension elements as typed moddle elements', () => {
+    const scripted = doc.elementsById.get('scripted');
+    const values = (scripted?.['extensionElements'] as { values: ModdleElement[] }).values;
+    expect(values.map((v) => v.$type)).toEqual([
+      'spiffworkflow:PreScript',
+      'spiffworkflow:PostScript',
+    ]);
+    expect(doc.warnings).toEqual([]);
+  });
+
+  it('reads extension attributes with their types', () => {
+    const loop = doc.elementsById.get('scripted')?.['loopCharacteristics'] as ModdleElement;
+    expect(loop.get('spiffworkflow:scriptsOnInstances')).toBe(true);
+    expect(doc.elementsById.get('wait_reply')?.get('spiffworkflow:isMatchingCorrelation')).toBe(
+      true,
+    );
+    expect(doc.elementsById.get('sub')?.get('spiffworkflow:isOutputSynced')).toBe(false);
+    expect(doc.elementsById.get('reply')?.get('spiffworkflow:jsonSchemaId')).toBe('reply-schema');
+  });
+
+  it('makes SpiffBpmnParser skip a misspelt spiffworkflow: element with a warning', () => {
+    const misspelt = text.replace(
+      /<spiffworkflow:preScript>([^]*?)<\/spiffworkflow:preScript>/,
+      '<spiffworkflow:preScrip>$1</spiffworkflow:preScrip>',
+    );
+    const parser = new SpiffBpmnParser();
+    parser.addBpmnXml(misspelt, 'misspelt.bpmn');
+    expect(parser.warnings).toEqual([
+      expect.objectContaining({
+        message: 'Skipped <spiffworkflow:preScrip>: unknown type <spiffworkflow:PreScrip>',
+        elementId: 'scripted',
+      }),
+    ]);
+    // A plain reader does not know the namespace, so it has nothing to warn about.
+    expect(readBpmnXml(misspelt).warnings).toEqual([]);
   });
 });

@@ -43,6 +43,20 @@ describe('SpiffBpmnParser', () => {
     });
   });
 
+  it('reads the spiffworkflow namespace whatever prefix the file binds it to', () => {
+    const parser = new SpiffBpmnParser();
+    const renamed = xml
+      .replaceAll('spiffworkflow:', 'sw:')
+      .replace('xmlns:spiffworkflow=', 'xmlns:sw=');
+    expect(renamed).not.toMatch(/spiffworkflow[:=]/);
+    parser.addBpmnXml(renamed, 'sw.bpmn');
+    expect(parser.warnings).toEqual([]);
+    expect(specOf(parser, 'messages', 'prepare').extensions).toEqual({
+      preScript: 'a = 1',
+      postScript: 'c = b * 2',
+    });
+  });
+
   it('reads service task operators and called decisions', () => {
     const parser = load(new SpiffBpmnParser());
     const lookup = specOf(parser, 'tasks', 'lookup');
@@ -70,6 +84,8 @@ describe('SpiffBpmnParser', () => {
 
   it('leaves spiffworkflow: extensions to the flavour: plain BpmnParser ignores them', () => {
     const parser = load(new BpmnParser());
+    // The file loads: without the spiffworkflow: package its extensions are generic elements.
+    expect(parser.warnings).toEqual([]);
     expect(specOf(parser, 'messages', 'prepare').extensions).toEqual({});
     expect(specOf(parser, 'tasks', 'decide').decisionRef).toBeNull();
     expect(specOf(parser, 'messages', 'send_order').eventDefinition?.payloadExpression).toBe(

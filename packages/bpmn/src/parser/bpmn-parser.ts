@@ -407,10 +407,11 @@ export class BpmnParser {
    */
   addBpmnXml(text: string, file?: string): void {
     const xml = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const tree = readXmlTree(xml, file);
+    const moddle = this.#options.flavour?.moddle;
+    const tree = readXmlTree(xml, file, moddle);
     const warnings =
       (this.#options.validate ?? true)
-        ? readBpmnTree(xml, tree, file === undefined ? {} : { file }).warnings
+        ? readBpmnTree(xml, tree, file === undefined ? { moddle } : { file, moddle }).warnings
         : [];
     const root = tree.root;
     if (root.tag !== 'bpmn:definitions') {

@@ -2,17 +2,24 @@ import { Parser } from 'saxen';
 import { ValidationError } from '@spiff-ts/core';
 import { positionOf, startTagPositions } from './xml-positions.js';
 
-/** Namespace URIs the BPMN parser knows, normalised to one prefix each. */
+/**
+ * Namespace URIs the BPMN parser knows, normalised to one prefix each. Vendor namespaces come
+ * from the flavour in use ({@link XmlNamespace}); others keep the prefix the file binds.
+ */
 export const KNOWN_NAMESPACES: Readonly<Record<string, string>> = {
   'http://www.omg.org/spec/BPMN/20100524/MODEL': 'bpmn',
   'http://www.omg.org/spec/BPMN/20100524/DI': 'bpmndi',
   'http://www.omg.org/spec/DD/20100524/DC': 'dc',
   'http://www.omg.org/spec/DD/20100524/DI': 'di',
-  'http://spiffworkflow.org/bpmn/schema/1.0/core': 'spiffworkflow',
-  'http://camunda.org/schema/1.0/bpmn': 'camunda',
   'http://www.w3.org/2001/XMLSchema-instance': 'xsi',
   'http://www.w3.org/XML/1998/namespace': 'xml',
 };
+
+/** A vendor namespace and the prefix its names are normalised to (`camunda:formKey`). */
+export interface XmlNamespace {
+  readonly prefix: string;
+  readonly uri: string;
+}
 
 /**
  * A minimal element tree of an XML document, with namespace prefixes normalised (`bpmn:task`
@@ -58,11 +65,23 @@ export interface XmlTree {
 }
 
 /**
- * Parses XML text into an {@link XmlElement} tree.
+ * Parses XML text into an {@link XmlElement} tree. BPMN 2.0's namespaces are read as `bpmn:`,
+ * `bpmndi:`, `dc:` and `di:`, each of `namespaces` (a flavour's `moddle`) as its prefix, and any
+ * other as the file binds it.
+ *
+ * @example
+ * ```ts
+ * const root = parseXmlTree(text, 'order.bpmn', spiffFlavour.moddle);
+ * root.children[0]?.tag; // 'bpmn:process', whatever prefix order.bpmn uses
+ * ```
  * @throws {@link ValidationError} when the text is not well-formed or contains a DTD
  */
-export function parseXmlTree(xml: string, file: string | undefined): XmlElement {
-  return readXmlTree(xml, file).root;
+export function parseXmlTree(
+  xml: string,
+  file: string | undefined,
+  namespaces: readonly XmlNamespace[] = [],
+): XmlElement {
+  return readXmlTree(xml, file, namespaces).root;
 }
 
 /**
@@ -75,16 +94,23 @@ export function parseXmlTree(xml: string, file: string | undefined): XmlElement 
  * @throws {@link ValidationError} naming the file and line of the first problem
  * @internal
  */
-export function readXmlTree(xml: string, file: string | undefined): XmlTree {
-  const read = readTree(xml, file, startTagPositions(xml));
+export function readXmlTree(
+  xml: string,
+  file: string | undefined,
+  namespaces: readonly XmlNamespace[] = [],
+): XmlTree {
+  const prefixes: Record<string, string> = { ...KNOWN_NAMESPACES };
+  for (const { uri, prefix } of namespaces) prefixes[uri] = prefix;
+  const read = readTree(xml, file, prefixes, startTagPositions(xml));
   // The positions are found by a scan of their own; should it ever disagree with the tokenizer
   // about how many start tags there are, read again with the tokenizer's (slow) positions.
-  return read.consistent ? read : readTree(xml, file, new Int32Array(0));
+  return read.consistent ? read : readTree(xml, file, prefixes, new Int32Array(0));
 }
 
 function readTree(
   xml: string,
   file: string | undefined,
+  prefixes: Readonly<Record<string, string>>,
   positions: Int32Array,
 ): XmlTree & { consistent: boolean } {
   const parser = new Parser({ proxy: true });
@@ -98,7 +124,7 @@ function readTree(
     problem ??= new ValidationError(message, { file, line });
   };
   parser
-    .ns({ ...KNOWN_NAMESPACES })
+    .ns(prefixes)
     .on('attention', (text, _decode, getContext) => {
       const kind = /^<!\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase() ?? 'DTD';
       fail(`${kind} declarations are not accepted in BPMN or DMN files`, getContext().line + 1);

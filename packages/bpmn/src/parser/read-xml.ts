@@ -1,11 +1,9 @@
 import { BpmnModdle } from 'bpmn-moddle';
-import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import { DmnModdle } from 'dmn-moddle';
 import { Reader, type ReaderContext, type RootHandler } from 'moddle-xml';
 import { ValidationError, type ValidationLocation } from '@spiff-ts/core';
 import { dmn15Package } from './dmn15-moddle.js';
-import { spiffworkflowPackage } from './spiff-moddle.js';
-import { readXmlTree, type XmlTree } from './dom.js';
+import { readXmlTree, type XmlNamespace, type XmlTree } from './dom.js';
 import { duplicateIsHarmless, duplicateWarning } from './duplicate-ids.js';
 import { scanTree, type XmlScan } from './xml-scan.js';
 
@@ -63,6 +61,32 @@ export interface ReadXmlOptions {
   readonly file?: string;
 }
 
+/**
+ * A moddle package: the types of one vendor XML namespace as moddle reads them
+ * (`camunda-bpmn-moddle`'s `camunda.json`, `@spiff-ts/spiff`'s `spiffworkflowPackage`). Its
+ * `prefix` names the namespace's types (`camunda:FormData`) and, in the BPMN parser's element
+ * tree, its elements and attributes.
+ */
+export interface ModdlePackage extends XmlNamespace {
+  /** The package's name (`Camunda`). */
+  readonly name: string;
+  /** moddle type descriptors. */
+  readonly types: readonly object[];
+  /** How the types' names are written (`{ tagAlias: 'lowerCase' }`: `FormData` as `formData`). */
+  readonly xml?: { readonly tagAlias?: string; readonly typePrefix?: string };
+  readonly enumerations?: readonly object[];
+  readonly associations?: readonly object[];
+}
+
+/** Options of {@link readBpmnXml}. */
+export interface ReadBpmnXmlOptions extends ReadXmlOptions {
+  /**
+   * Vendor namespaces read as typed elements, usually a flavour's (`spiffFlavour.moddle`).
+   * Elements and attributes of any other namespace are kept as generic elements and `$attrs`.
+   */
+  readonly moddle?: readonly ModdlePackage[] | undefined;
+}
+
 /** Model namespace URI → DMN version. */
 export const DMN_NAMESPACES: Readonly<Record<string, DmnVersion>> = {
   'http://www.omg.org/spec/DMN/20151101/dmn.xsd': '1.1',
@@ -89,12 +113,37 @@ const DMN_NS_ALIASES: Readonly<Record<string, string>> = {
 // need them, so they are skipped with a warning instead of failing the file.
 const DMN_TYPES_MODDLE_LACKS = /^unknown type <dmn:(OrganizationUnit|PerformanceIndicator)>$/;
 
-let bpmnModel: unknown;
+// A moddle model is costly to build (some milliseconds), so there is one per distinct set of
+// packages, keyed by the packages' identities: a flavour's packages are built into a model once.
+const bpmnModels = new Map<string, unknown>();
+const packageKeys = new WeakMap<ModdlePackage, number>();
+let packageCount = 0;
 let dmnModel: unknown;
 
-function bpmnModdle(): unknown {
-  bpmnModel ??= BpmnModdle({ camunda: camundaPackage, spiffworkflow: spiffworkflowPackage });
-  return bpmnModel;
+function bpmnModdle(packages: readonly ModdlePackage[]): unknown {
+  let key = '';
+  for (const pkg of packages) {
+    let id = packageKeys.get(pkg);
+    if (id === undefined) {
+      id = packageCount++;
+      packageKeys.set(pkg, id);
+    }
+    key += `${id},`;
+  }
+  let model = bpmnModels.get(key);
+  if (model === undefined) {
+    const byPrefix: Record<string, ModdlePackage> = {};
+    for (const pkg of packages) {
+      const other = byPrefix[pkg.prefix];
+      if (other !== undefined && other !== pkg) {
+        throw new Error(`Two moddle packages use the prefix '${pkg.prefix}'`);
+      }
+      byPrefix[pkg.prefix] = pkg;
+    }
+    model = BpmnModdle(byPrefix);
+    bpmnModels.set(key, model);
+  }
+  return model;
 }
 
 function dmnModdle(): unknown {
@@ -103,21 +152,23 @@ function dmnModdle(): unknown {
 }
 
 /**
- * Reads a BPMN 2.0 file (with `camunda:` and `spiffworkflow:` extensions) into a moddle tree.
+ * Reads a BPMN 2.0 file into a moddle tree; the vendor namespaces of `options.moddle` (a
+ * flavour's, such as `spiffFlavour.moddle`) are read as typed elements.
  *
  * Lenient where execution is not at stake, as modelling tools' exports need (the BPMN MIWG
- * corpus): unknown elements or attributes, even in a namespace the reader knows (`bpmn:`,
- * `camunda:`, `spiffworkflow:`, ...), elements where the schema allows none (HTML inside
+ * corpus): unknown elements or attributes, even in a namespace the reader knows (`bpmn:`, or
+ * `camunda:` with camunda's package, ...), elements where the schema allows none (HTML inside
  * `documentation`), ids that are not valid `xs:ID`s but are unique, references to ids that do
  * not exist, and ids used twice where the engine never resolves them (diagram elements, lane
  * sets, elements of non-executable processes, identical copies in different scopes, ...: the
  * first element keeps the id) are {@link XmlWarning}s naming file, element and line. Unknown
- * elements are left out of the moddle tree (the spec builder reads its own tree); elements from
- * unknown namespaces are kept as generic elements.
+ * elements are left out of the moddle tree (the spec builder reads its own tree); elements and
+ * attributes of namespaces without a package are kept as generic elements and in `$attrs`,
+ * without warnings.
  *
  * @example
  * ```ts
- * const doc = readBpmnXml(text, { file: 'order.bpmn' });
+ * const doc = readBpmnXml(text, { file: 'order.bpmn', moddle: spiffFlavour.moddle });
  * const process = doc.elementsById.get('order');
  * ```
  * @throws {@link ValidationError} when the text is not well-formed XML, contains a DTD, is not
@@ -125,18 +176,29 @@ function dmnModdle(): unknown {
  *   element (a process, or a flow node, sequence flow or data object of an executable process,
  *   or a message, signal, error, escalation, collaboration, correlation property or data store)
  */
-export function readBpmnXml(xml: string, options: ReadXmlOptions = {}): BpmnDocument {
+export function readBpmnXml(xml: string, options: ReadBpmnXmlOptions = {}): BpmnDocument {
   const text = stripBom(xml);
-  return readBpmnTree(text, readXmlTree(text, options.file), options);
+  return readBpmnTree(text, readXmlTree(text, options.file, options.moddle), options);
 }
 
 /**
  * {@link readBpmnXml} for a text (without byte order mark) whose element tree is already read.
  * @internal
  */
-export function readBpmnTree(text: string, tree: XmlTree, options: ReadXmlOptions): BpmnDocument {
+export function readBpmnTree(
+  text: string,
+  tree: XmlTree,
+  options: ReadBpmnXmlOptions,
+): BpmnDocument {
   const scan = scanTree(tree);
-  const read = readModdle(bpmnModdle(), text, 'bpmn:Definitions', scan, options, 'lenient');
+  const read = readModdle(
+    bpmnModdle(options.moddle ?? []),
+    text,
+    'bpmn:Definitions',
+    scan,
+    options,
+    'lenient',
+  );
   return { kind: 'bpmn', ...read };
 }
 

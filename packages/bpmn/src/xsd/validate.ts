@@ -8,7 +8,7 @@ import type { XsdSchema } from './xsd-schema.js';
  * Matches SpiffWorkflow: a `formalExpression` directly inside a
  * `correlationPropertyRetrievalExpression` (which bpmn-js writes, though the schema wants
  * `messagePath`) is accepted. Extension elements (`camunda:`, `spiffworkflow:`) are checked by
- * the reader's moddle descriptors, not here: the BPMN schema lets them through (`lax`).
+ * the moddle packages of the parser's flavour, not here: the BPMN schema lets them through (`lax`).
  *
  * @example
  * ```ts

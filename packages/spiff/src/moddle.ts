@@ -3,6 +3,7 @@
  * that SpiffArena's modeler writes and SpiffWorkflow reads. Written for this project from the
  * reference's `spiffworkflow.xsd`, its parser, and the SpiffArena extension reference.
  */
+import type { ModdlePackage } from '@spiff-ts/bpmn';
 
 /** The namespace URI of SpiffArena's BPMN extensions. */
 export const SPIFFWORKFLOW_NS = 'http://spiffworkflow.org/bpmn/schema/1.0/core';
@@ -31,7 +32,7 @@ const attr = (name: string, type = 'String') => ({ name, type, isAttr: true });
  * Type names are PascalCase and serialise in lower camel case (`PreScript` is
  * `<spiffworkflow:preScript>`), as in SpiffArena's own modeler.
  */
-export const spiffworkflowPackage = {
+export const spiffworkflowPackage: ModdlePackage = {
   name: 'SpiffWorkflow',
   uri: SPIFFWORKFLOW_NS,
   prefix: 'spiffworkflow',
