@@ -3,6 +3,8 @@ import type { Figures, MeasureOptions, PreparedWorkload, Workload } from './work
 /** Timing figures of one workload, in milliseconds per run. */
 export interface Timing {
   readonly runs: number;
+  /** Runs per timed sample (see {@link time}). */
+  readonly batch: number;
   readonly medianMs: number;
   readonly minMs: number;
   readonly maxMs: number;
@@ -17,31 +19,71 @@ function median(sorted: readonly number[]): number {
 
 /**
  * Times `run` after `warmup` untimed calls (each preceded by the untimed `setup`): the median, min
- * and max of `runs` timed calls, each measured with `performance.now()`.
+ * and max of `runs` timed samples, each measured with `performance.now()`, per run.
+ *
+ * A sample is one run, or, for a run shorter than `minSampleMs` (and no `setup`), a batch of runs
+ * lasting about that long. The median of single short runs leaves garbage collection out: a run
+ * that allocates less than V8's young generation holds is timed between two collections most of
+ * the time, so the collections it causes land in runs the median drops. A batch carries its share.
  */
 export function time(
   run: () => void,
-  options: { runs: number; warmup: number; setup?: (() => void) | undefined },
+  options: {
+    runs: number;
+    warmup: number;
+    setup?: (() => void) | undefined;
+    /** Keep warming up (beyond `warmup` runs) until this much time has passed. */
+    warmupMs?: number | undefined;
+    minSampleMs?: number | undefined;
+  },
 ): Timing {
-  for (let i = 0; i < options.warmup; i += 1) {
+  // Warm up by count and by time: V8 optimises a function only after many calls, so a few runs
+  // of a sub-millisecond workload would time the interpreter, not the engine.
+  let fastest = Infinity;
+  const warmupEnd = performance.now() + (options.warmupMs ?? 0);
+  for (
+    let i = 0;
+    i < options.warmup || (i < MAX_WARMUP_RUNS && performance.now() < warmupEnd);
+    i += 1
+  ) {
     options.setup?.();
+    const start = performance.now();
     run();
+    fastest = Math.min(fastest, performance.now() - start);
   }
+  const wanted = options.minSampleMs ?? 0;
+  const batch =
+    options.setup || !Number.isFinite(fastest) || fastest >= wanted
+      ? 1
+      : Math.min(200, Math.ceil(wanted / Math.max(fastest, 0.001)));
   const samples: number[] = [];
   for (let i = 0; i < options.runs; i += 1) {
     options.setup?.();
     const start = performance.now();
-    run();
-    samples.push(performance.now() - start);
+    for (let j = 0; j < batch; j += 1) run();
+    samples.push((performance.now() - start) / batch);
   }
   samples.sort((a, b) => a - b);
   return {
     runs: options.runs,
+    batch,
     medianMs: median(samples),
     minMs: samples[0] as number,
     maxMs: samples[samples.length - 1] as number,
   };
 }
+
+/**
+ * The shortest timed sample: about what it takes to allocate a young generation's worth (16 MB)
+ * in the loop workloads, so every sample carries its share of collections.
+ */
+const SAMPLE_MS = 25;
+const QUICK_SAMPLE_MS = 5;
+/** How long a workload warms up at least (a full run; `--quick` barely). */
+const WARMUP_MS = 500;
+const QUICK_WARMUP_MS = 20;
+/** A bound on warm-up runs, whatever their time. */
+const MAX_WARMUP_RUNS = 5000;
 
 /**
  * A workload timed with {@link time}: `prepare` validates the result once and returns the body.
@@ -66,6 +108,8 @@ export function timed(
         runs,
         warmup: options.quick ? (slow ? 0 : 1) : 3,
         setup: prepared.setup,
+        warmupMs: options.quick ? QUICK_WARMUP_MS : WARMUP_MS,
+        minSampleMs: options.quick ? QUICK_SAMPLE_MS : SAMPLE_MS,
       });
       const fields: Record<string, number> = {
         runs,
@@ -74,6 +118,7 @@ export function timed(
         max_ms: timing.maxMs,
         ...prepared.fields,
       };
+      if (timing.batch > 1) fields['batch'] = timing.batch;
       if (prepared.rate !== undefined) {
         fields[prepared.rate] = Math.round(prepared.calls / (timing.medianMs / 1000));
       } else if (prepared.calls > 1) {
