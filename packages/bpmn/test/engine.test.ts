@@ -100,6 +100,27 @@ describe('BPMN engine', () => {
     expect(failed.taskSpec.name).toBe('test');
     expect(failed.state).toBe(TaskState.ERROR);
   });
+
+  it('evaluates against the task data over `external`, one call after another', () => {
+    const engine = new PythonScriptEngine();
+    const task = loadWorkflow('loop.bpmn', 'loop', { scriptEngine: engine }).taskTree;
+    task.data = { a: 1, b: [1, 2] };
+    expect(engine.evaluate(task, 'a + c', { c: 2, a: 100 })).toBe(3n);
+    // every name of a call is one value, converted once
+    expect(engine.evaluate(task, 'b is b and b == [1, 2]')).toBe(true);
+    // iterating the namespace sees external's names, then the data's, as before
+    const names = engine.evaluateToData(task, "[k for k in vars() if k in 'abc']", { c: 0 });
+    expect(names).toEqual(['c', 'a', 'b']);
+    expect(engine.evaluate(task, 'a')).toBe(1n);
+    // the next call sees its own data only
+    task.data = { b: 5 };
+    expect(engine.evaluate(task, 'b')).toBe(5n);
+    expect(() => engine.evaluate(task, 'a')).toThrow(WorkflowTaskError);
+    // a result that may keep its namespace (a function) does not disturb the calls after it
+    expect(engine.evaluate(task, 'lambda: b')).toBeTypeOf('object');
+    task.data = { b: 6 };
+    expect(engine.evaluate(task, 'b + 1')).toBe(7n);
+  });
 });
 
 describe('sandbox', () => {

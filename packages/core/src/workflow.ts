@@ -224,9 +224,9 @@ export class Workflow implements DataScope {
   // What is not needed yet is not allocated: a waiting instance holds no empty maps or sets.
   #data: DataObject | undefined;
   /** Tasks by the states the engine looks up (see {@link Workflow.#setOf}). */
-  #waiting: Set<Task> | undefined;
-  #ready: Set<Task> | undefined;
-  #started: Set<Task> | undefined;
+  #waiting: StateSlot;
+  #ready: StateSlot;
+  #started: StateSlot;
   /** How many of this workflow's tasks are unfinished. */
   #unfinished = 0;
   #subworkflows: Map<string, Workflow> | undefined;
@@ -669,26 +669,34 @@ export class Workflow implements DataScope {
     return map;
   }
 
-  /** Counts a task in or out of `state` (unfinished count, and the set of a looked-up state). */
+  /**
+   * Counts a task in or out of `state` (unfinished count, and the slot of a looked-up state). A
+   * slot holds its only task itself and a set only while two or more are in: a task enters and
+   * leaves READY on every step, and a set made empty gets a new table from V8 on each delete and
+   * add, which a long run pays for in garbage collection.
+   */
   #indexState(task: Task, state: number, add: boolean): void {
     if ((state & TaskStateMask.NOT_FINISHED) !== 0) this.#unfinished += add ? 1 : -1;
     if ((state & INDEXED) === 0) return;
-    let set = this.#setOf(state);
-    if (!add) {
-      set?.delete(task);
-      return;
+    const slot = this.#setOf(state);
+    let next: StateSlot = slot;
+    if (add) {
+      if (slot === undefined) next = task;
+      else if (slot instanceof Set) slot.add(task);
+      else if (slot !== task) next = new Set([slot, task]);
+    } else if (slot === task) {
+      next = undefined;
+    } else if (slot instanceof Set && slot.delete(task) && slot.size === 0) {
+      next = undefined;
     }
-    if (set === undefined) {
-      set = new Set();
-      if (state === TaskState.WAITING) this.#waiting = set;
-      else if (state === TaskState.READY) this.#ready = set;
-      else this.#started = set;
-    }
-    set.add(task);
+    if (next === slot) return;
+    if (state === TaskState.WAITING) this.#waiting = next;
+    else if (state === TaskState.READY) this.#ready = next;
+    else this.#started = next;
   }
 
-  /** The tasks in a looked-up state (WAITING, READY or STARTED), if any ever were. */
-  #setOf(state: number): Set<Task> | undefined {
+  /** The tasks in a looked-up state (WAITING, READY or STARTED), if any. */
+  #setOf(state: number): StateSlot {
     return state === TaskState.READY
       ? this.#ready
       : state === TaskState.WAITING
@@ -704,9 +712,9 @@ export class Workflow implements DataScope {
     const stack: Workflow[] = [this];
     while (stack.length > 0) {
       const wf = stack.pop() as Workflow;
-      if ((mask & TaskState.WAITING) !== 0 && wf.#waiting) out.push(...wf.#waiting);
-      if ((mask & TaskState.READY) !== 0 && wf.#ready) out.push(...wf.#ready);
-      if ((mask & TaskState.STARTED) !== 0 && wf.#started) out.push(...wf.#started);
+      if ((mask & TaskState.WAITING) !== 0 && wf.#waiting) pushTasks(out, wf.#waiting);
+      if ((mask & TaskState.READY) !== 0 && wf.#ready) pushTasks(out, wf.#ready);
+      if ((mask & TaskState.STARTED) !== 0 && wf.#started) pushTasks(out, wf.#started);
       if (wf.#subworkflows) stack.push(...wf.#subworkflows.values());
     }
     return out;
@@ -749,14 +757,11 @@ export class Workflow implements DataScope {
     after: Task | undefined,
     best: Task | undefined,
   ): Task | undefined {
-    const set = this.#setOf(state);
-    if (set !== undefined) {
-      for (const task of set) {
-        if (manual !== undefined && task.taskSpec.manual !== manual) continue;
-        if (from !== undefined && !isInSubtree(task, from)) continue;
-        if (after !== undefined && compare(task, after) <= 0) continue;
-        if (best === undefined || compareTreeOrderAttached(task, best) < 0) best = task;
-      }
+    const slot = this.#setOf(state);
+    if (slot instanceof Set) {
+      for (const task of slot) best = earlierOf(task, manual, from, after, best);
+    } else if (slot !== undefined) {
+      best = earlierOf(slot, manual, from, after, best);
     }
     const subs = this.#subworkflows;
     if (subs !== undefined && subs.size > 0) {
@@ -830,9 +835,39 @@ const compare = compareTreeOrder;
 const ENTERED = TaskState.WAITING | TaskState.READY;
 const INDEXED = TaskState.WAITING | TaskState.READY | TaskState.STARTED;
 
+/** `task` if it qualifies for {@link Workflow.#first} and comes before `best` in tree order. */
+function earlierOf(
+  task: Task,
+  manual: boolean | undefined,
+  from: Task | undefined,
+  after: Task | undefined,
+  best: Task | undefined,
+): Task | undefined {
+  if (manual !== undefined && task.taskSpec.manual !== manual) return best;
+  if (from !== undefined && !isInSubtree(task, from)) return best;
+  if (after !== undefined && compare(task, after) <= 0) return best;
+  return best === undefined || compareTreeOrderAttached(task, best) < 0 ? task : best;
+}
+
+/** The tasks in one looked-up state: none, the only one, or a set of two or more. */
+type StateSlot = Task | Set<Task> | undefined;
+
+/** Adds the tasks of a state slot to `out`. */
+function pushTasks(out: Task[], slot: Task | Set<Task>): void {
+  if (slot instanceof Set) out.push(...slot);
+  else out.push(slot);
+}
+
 /** The first of `best` and the tasks of `tasks` that match `query`, in tree order. */
-function firstMatching(tasks: Iterable<Task>, query: TaskQuery, best: Task | undefined) {
+function firstMatching(tasks: Task | Set<Task>, query: TaskQuery, best: Task | undefined) {
   const from = query.from;
+  if (!(tasks instanceof Set)) {
+    return matchesFilter(tasks, query) &&
+      (from === undefined || isInSubtree(tasks, from)) &&
+      (best === undefined || compareTreeOrderAttached(tasks, best) < 0)
+      ? tasks
+      : best;
+  }
   for (const task of tasks) {
     if (!matchesFilter(task, query)) continue;
     if (from !== undefined && !isInSubtree(task, from)) continue;

@@ -62,7 +62,8 @@ export interface Globals {
   get(name: string): PyValue | undefined;
   set(name: string, value: PyValue): void;
   delete(name: string): boolean;
-  keys(): string[];
+  /** The names (iterated without changing the globals). */
+  keys(): Iterable<string>;
 }
 
 /** Runtime limits and services of the current call (one evaluate/execute at a time per stack). */

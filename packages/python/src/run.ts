@@ -164,25 +164,6 @@ function hasOwn(o: object, k: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, k);
 }
 
-class MapGlobals implements Globals {
-  private readonly map: Map<string, PyValue>;
-  constructor(map: Map<string, PyValue>) {
-    this.map = map;
-  }
-  get(name: string): PyValue | undefined {
-    return this.map.get(name);
-  }
-  set(name: string, v: PyValue): void {
-    this.map.set(name, v);
-  }
-  delete(name: string): boolean {
-    return this.map.delete(name);
-  }
-  keys(): string[] {
-    return [...this.map.keys()];
-  }
-}
-
 class RecordGlobals implements Globals {
   private readonly rec: Record<string, PyValue>;
   constructor(rec: Record<string, PyValue>) {
@@ -244,8 +225,9 @@ class EvalGlobals implements Globals {
   }
 }
 
+/** The globals of a call: a Map serves as it is (no wrapper per call), a record is wrapped. */
 function globalsOf(context: Context): Globals {
-  return context instanceof Map ? new MapGlobals(context) : new RecordGlobals(context);
+  return context instanceof Map ? context : new RecordGlobals(context);
 }
 
 function toMap(g: RunOptions['globals']): ReadonlyMap<string, PyValue> | null {

@@ -236,7 +236,13 @@ function gatewayOutputs(task: BTask): { matches: BpmnSpec[]; defaults: BpmnSpec[
 }
 
 function predictChildren(task: Task): void {
-  for (const child of [...task.children]) {
+  const children = task.children;
+  // One child (a step of a sequence) needs no snapshot of the list.
+  if (children.length === 1) {
+    (children[0] as Task).predict(TaskState.FUTURE | TaskStateMask.PREDICTED);
+    return;
+  }
+  for (const child of [...children]) {
     child.predict(TaskState.FUTURE | TaskStateMask.PREDICTED);
   }
 }
@@ -287,11 +293,23 @@ const exclusiveGatewayLayer: Layer = {
         specName: task.taskSpec.name,
       });
     }
-    task.syncChildren([output], TaskState.FUTURE);
+    task.syncChildren(onlyOutput(output), TaskState.FUTURE);
     predictChildren(task);
     return 'completed';
   },
 };
+
+/** One-spec lists of gateway outputs, made once per spec (a loop takes its gateway every step). */
+const onlyOutputs = new WeakMap<BpmnSpec, readonly BpmnSpec[]>();
+
+function onlyOutput(spec: BpmnSpec): readonly BpmnSpec[] {
+  let list = onlyOutputs.get(spec);
+  if (list === undefined) {
+    list = Object.freeze([spec]);
+    onlyOutputs.set(spec, list);
+  }
+  return list;
+}
 
 /** Typenames whose tasks look for the other tasks of their spec (unstructured joins). */
 const JOIN_TYPES: ReadonlySet<string> = new Set([

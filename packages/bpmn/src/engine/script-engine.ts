@@ -184,18 +184,29 @@ export class PythonScriptEngine {
     this.#withNamespaceBuiltins();
     const previous = PythonScriptEngine.#active;
     const previousContext = this.#current;
+    const context = this.#spareContext ?? new DataContext();
+    this.#spareContext = undefined;
+    let reusable = false;
     try {
-      const context = contextOf(task.peekData(), external);
+      context.open(task.peekData(), external);
       PythonScriptEngine.#active = this;
       this.#current = context;
-      return evaluate(expression, context, this.#options);
+      const result = evaluate(expression, context, this.#options);
+      // Only a lambda made by the expression can hold on to the call's namespace (and then be
+      // kept anywhere, e.g. in a global dict): without one, the context can serve the next call.
+      reusable = (result === null || typeof result !== 'object') && !expression.includes('lambda');
+      return result;
     } catch (cause) {
       throw taskError(task, `Error evaluating expression '${expression}'`, cause);
     } finally {
       PythonScriptEngine.#active = previous;
       this.#current = previousContext;
+      if (reusable) this.#spareContext = context.close();
     }
   }
+
+  /** A context of an earlier {@link PythonScriptEngine.evaluate} call, free to reuse. */
+  #spareContext: DataContext | undefined;
 
   /** {@link PythonScriptEngine.evaluate}, converted to JSON-like data. */
   evaluateToData(task: Task, expression: string, external?: Readonly<Record<string, unknown>>) {
@@ -212,7 +223,8 @@ export class PythonScriptEngine {
     // the (possibly shared) data is needed to read it.
     const data = task.peekData();
     let overwrites: string[] | undefined;
-    for (const k of Object.keys(data)) {
+    for (const k in data) {
+      if (!Object.hasOwn(data, k)) continue;
       if (this.#globals.has(k) && k !== 'datetime' && k !== 'timedelta')
         (overwrites ??= []).push(k);
     }
@@ -258,21 +270,144 @@ export class PythonScriptEngine {
   }
 }
 
-/** The context of a call: `external`'s names, then the task data's (which win). */
-function contextOf(
-  data: Readonly<Record<string, unknown>>,
-  external: Readonly<Record<string, unknown>> | undefined,
-): Map<string, PyValue> {
-  return fillContext(new Map<string, PyValue>(), data, external);
+/** The data of a {@link DataContext} between calls. */
+const NO_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * The context of an expression: `external`'s names, then the task data's (which win), each
+ * converted to Python when first read. A condition reads a name or two of the data, so most
+ * values are never converted, and the engine reuses one context for its calls (see
+ * {@link PythonScriptEngine.evaluate}): deciding a gateway allocates no map. Anything but a
+ * lookup (iterating, writing, `size`) first fills the map with every name, in the order of
+ * {@link fillContext}, keeping the values already converted.
+ */
+class DataContext extends Map<string, PyValue> {
+  #data: Readonly<Record<string, unknown>> = NO_DATA;
+  #external: Readonly<Record<string, unknown>> | undefined;
+  /** Whether the map itself holds the names (after anything but a lookup). */
+  #filled = false;
+  /** The names converted so far, with their values (the first `#count` slots). */
+  readonly #names: string[] = [];
+  readonly #values: PyValue[] = [];
+  #count = 0;
+
+  open(
+    data: Readonly<Record<string, unknown>>,
+    external: Readonly<Record<string, unknown>> | undefined,
+  ): void {
+    this.#data = data;
+    this.#external = external;
+  }
+
+  /** Forgets the call's data; returns the context, ready for the next call. */
+  close(): DataContext {
+    this.#data = NO_DATA;
+    this.#external = undefined;
+    if (this.#filled) {
+      this.#filled = false;
+      super.clear();
+    }
+    for (let i = 0; i < this.#count; i++) this.#values[i] = null;
+    this.#count = 0;
+    return this;
+  }
+
+  override get(name: string): PyValue | undefined {
+    if (this.#filled) return super.get(name);
+    const names = this.#names;
+    for (let i = 0; i < this.#count; i++) if (names[i] === name) return this.#values[i];
+    let source: Readonly<Record<string, unknown>>;
+    if (Object.hasOwn(this.#data, name)) source = this.#data;
+    else if (this.#external !== undefined && Object.hasOwn(this.#external, name)) {
+      source = this.#external;
+    } else return undefined;
+    const value = toPython(source[name] as JsonLike);
+    names[this.#count] = name;
+    this.#values[this.#count++] = value;
+    return value;
+  }
+
+  override has(name: string): boolean {
+    if (this.#filled) return super.has(name);
+    return (
+      Object.hasOwn(this.#data, name) ||
+      (this.#external !== undefined && Object.hasOwn(this.#external, name))
+    );
+  }
+
+  #fill(): this {
+    if (this.#filled) return this;
+    const converted = new Map<string, PyValue>();
+    for (let i = 0; i < this.#count; i++) {
+      converted.set(this.#names[i] as string, this.#values[i] as PyValue);
+    }
+    this.#filled = true;
+    fillContext(this, this.#data, this.#external, converted);
+    return this;
+  }
+
+  override set(name: string, value: PyValue): this {
+    this.#fill();
+    return super.set(name, value);
+  }
+
+  override delete(name: string): boolean {
+    this.#fill();
+    return super.delete(name);
+  }
+
+  override clear(): void {
+    this.#fill();
+    super.clear();
+  }
+
+  override get size(): number {
+    this.#fill();
+    return super.size;
+  }
+
+  override forEach(
+    fn: (value: PyValue, key: string, map: Map<string, PyValue>) => void,
+    thisArg?: unknown,
+  ): void {
+    this.#fill();
+    super.forEach(fn, thisArg);
+  }
+
+  override keys(): MapIterator<string> {
+    this.#fill();
+    return super.keys();
+  }
+
+  override values(): MapIterator<PyValue> {
+    this.#fill();
+    return super.values();
+  }
+
+  override entries(): MapIterator<[string, PyValue]> {
+    this.#fill();
+    return super.entries();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, PyValue]> {
+    this.#fill();
+    return super.entries();
+  }
 }
 
+/** Sets `external`'s names, then the task data's (which win); `converted` has values already made. */
 function fillContext(
   context: Map<string, PyValue>,
   data: Readonly<Record<string, unknown>>,
   external: Readonly<Record<string, unknown>> | undefined,
+  converted?: ReadonlyMap<string, PyValue>,
 ): Map<string, PyValue> {
   const source = external !== undefined && hasKeys(external) ? { ...external, ...data } : data;
-  for (const k of Object.keys(source)) context.set(k, toPython(source[k] as JsonLike));
+  for (const k in source) {
+    if (!Object.hasOwn(source, k)) continue;
+    const known = converted?.get(k);
+    context.set(k, known !== undefined ? known : toPython(source[k] as JsonLike));
+  }
   return context;
 }
 

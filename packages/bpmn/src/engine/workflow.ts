@@ -309,7 +309,7 @@ export class BpmnWorkflow extends Workflow {
    */
   doEngineSteps(): void {
     for (;;) {
-      const task = this.getNextTask({ state: TaskState.READY, manual: false });
+      const task = this.getNextTask(ENGINE_STEP);
       if (task === undefined) break;
       task.run();
     }
@@ -524,6 +524,8 @@ function oneInterruptPerActivity(tasks: Task<BpmnSpec>[], event: BpmnEvent): Tas
 }
 
 const NO_SUBPROCESSES: ReadonlyMap<string, WorkflowSpec> = new Map();
+/** The query of {@link BpmnWorkflow.doEngineSteps}, made once rather than on every step. */
+const ENGINE_STEP: TaskQuery = Object.freeze({ state: TaskState.READY, manual: false });
 
 /**
  * The core options of a BPMN workflow. Join bookkeeping follows state changes through the
