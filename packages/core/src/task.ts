@@ -116,6 +116,11 @@ export class Task<S extends TaskSpecData = TaskSpecData> implements DataScope {
     const kids = this.#children;
     return Array.isArray(kids) ? kids : [kids];
   }
+  /** The child when there is exactly one (most tasks of a sequence), without building a list. */
+  get onlyChild(): Task | undefined {
+    const kids = this.#children;
+    return Array.isArray(kids) ? undefined : kids;
+  }
   /** Distance from the root of the whole tree (sub-workflow tasks count their host's depth). */
   get depth(): number {
     return this.#bits >> DEPTH_SHIFT;

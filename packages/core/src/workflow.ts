@@ -181,6 +181,12 @@ class Family implements WorkflowShared {
  */
 let host: TaskHost;
 
+/** {@link Workflow.outputSpecs}, per task spec: the workflow spec it was resolved in, and the list. */
+const resolvedOutputs = new WeakMap<
+  TaskSpecData,
+  { readonly in: WorkflowSpec; readonly specs: readonly TaskSpecData[] }
+>();
+
 /** Shared stand-in for the empty maps a workflow has not needed yet. */
 const NO_ENTRIES: ReadonlyMap<never, never> = new Map<never, never>();
 
@@ -305,11 +311,17 @@ export class Workflow implements DataScope {
     if (shared.listens(type)) shared.events.emit(type, { task, workflow: this });
   }
 
-  /** The output specs of a task spec (resolved in this workflow's spec). */
-  outputSpecs(spec: TaskSpecData): TaskSpecData[] {
+  /**
+   * The output specs of a task spec (resolved in this workflow's spec). Specs are immutable, so
+   * the list is resolved once per spec and shared (frozen): prediction asks on every step.
+   */
+  outputSpecs(spec: TaskSpecData): readonly TaskSpecData[] {
+    const known = resolvedOutputs.get(spec);
+    if (known !== undefined && known.in === this.spec) return known.specs;
     const names = spec.outputs;
     const out = new Array<TaskSpecData>(names.length);
     for (let i = 0; i < names.length; i++) out[i] = this.#specNamed(names[i] as string);
+    resolvedOutputs.set(spec, { in: this.spec, specs: Object.freeze(out) });
     return out;
   }
   /** The input specs of a task spec (resolved in this workflow's spec). */

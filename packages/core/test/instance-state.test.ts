@@ -190,3 +190,40 @@ describe('workflow state made on first use', () => {
     expect(other.data).toEqual({});
   });
 });
+
+describe('children storage', () => {
+  it('gives the same children through every accessor, for none, one and several', () => {
+    const workflow = new Workflow(forkSpec());
+    const start = workflow.getTasks({ specName: 'Start' })[0];
+    const a1 = workflow.getTasks({ specName: 'a1' })[0];
+    const a2 = workflow.getTasks({ specName: 'a2' })[0];
+    // Start has two children, a1 one, a2 none.
+    expect(start?.children.map((t) => t.taskSpec.name)).toEqual(['a1', 'b1']);
+    expect(start?.onlyChild).toBeUndefined();
+    expect(a1?.children).toEqual([a2]);
+    expect(a1?.onlyChild).toBe(a2);
+    expect(a2?.children).toEqual([]);
+    expect(a2?.onlyChild).toBeUndefined();
+    expect([...workflow.taskTree].map((t) => t.taskSpec.name)).toEqual([
+      'Start',
+      'a1',
+      'a2',
+      'b1',
+      'b2',
+    ]);
+  });
+
+  it('keeps the tree intact when a family shrinks to one child and grows again', () => {
+    const workflow = new Workflow(forkSpec());
+    workflow.runAll();
+    expect(workflow.isCompleted()).toBe(true);
+    const a1 = workflow.getTasks({ specName: 'a1' })[0];
+    // Resetting to a1 removes a2 below it and predicts it again: none -> one child.
+    workflow.resetFromTaskId(a1?.id ?? '');
+    const again = workflow.getTasks({ specName: 'a1' })[0];
+    expect(again?.onlyChild?.taskSpec.name).toBe('a2');
+    workflow.runAll();
+    expect(workflow.isCompleted()).toBe(true);
+    expect(workflow.getTasks({ specName: 'a2' })).toHaveLength(1);
+  });
+});

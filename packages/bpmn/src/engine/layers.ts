@@ -236,13 +236,13 @@ function gatewayOutputs(task: BTask): { matches: BpmnSpec[]; defaults: BpmnSpec[
 }
 
 function predictChildren(task: Task): void {
-  const children = task.children;
-  // One child (a step of a sequence) needs no snapshot of the list.
-  if (children.length === 1) {
-    (children[0] as Task).predict(TaskState.FUTURE | TaskStateMask.PREDICTED);
+  // One child (a step of a sequence) needs no list at all.
+  const only = task.onlyChild;
+  if (only !== undefined) {
+    only.predict(TaskState.FUTURE | TaskStateMask.PREDICTED);
     return;
   }
-  for (const child of [...children]) {
+  for (const child of [...task.children]) {
     child.predict(TaskState.FUTURE | TaskStateMask.PREDICTED);
   }
 }
