@@ -110,38 +110,35 @@ function guardCompile<T>(fn: () => T): T {
 // The compiling happens in functions of their own: a closure over `source` in the lookups would
 // make every call allocate a context for it, cache hit or not.
 function compiledExpression(source: string): CompiledExpr {
-  const c = exprCache.get(source) ?? compileExpressionOnce(source);
+  const c = exprCache.get(source) ?? compileOnce(exprCache, source, compileExpressionSource);
   if (c instanceof PyException) throw c;
-  return c;
-}
-
-function compileExpressionOnce(source: string): CompiledExpr | PyException {
-  let c: CompiledExpr | PyException;
-  try {
-    c = guardCompile(() => compileExpression(parseExpression(source)));
-  } catch (e) {
-    if (!(e instanceof PyException)) throw e;
-    c = e;
-  }
-  exprCache.set(source, c);
   return c;
 }
 
 function compiledModule(source: string): CompiledModule {
-  const c = moduleCache.get(source) ?? compileModuleOnce(source);
+  const c = moduleCache.get(source) ?? compileOnce(moduleCache, source, compileModuleSource);
   if (c instanceof PyException) throw c;
   return c;
 }
 
-function compileModuleOnce(source: string): CompiledModule | PyException {
-  let c: CompiledModule | PyException;
+const compileExpressionSource = (source: string): CompiledExpr =>
+  compileExpression(parseExpression(source));
+const compileModuleSource = (source: string): CompiledModule => compileModule(parseModule(source));
+
+/** Compiles `source` on a cache miss; a syntax error is cached (and thrown by the caller) too. */
+function compileOnce<T>(
+  cache: Lru<T | PyException>,
+  source: string,
+  compile: (source: string) => T,
+): T | PyException {
+  let c: T | PyException;
   try {
-    c = guardCompile(() => compileModule(parseModule(source)));
+    c = guardCompile(() => compile(source));
   } catch (e) {
     if (!(e instanceof PyException)) throw e;
     c = e;
   }
-  moduleCache.set(source, c);
+  cache.set(source, c);
   return c;
 }
 

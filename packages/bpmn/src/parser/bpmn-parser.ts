@@ -10,6 +10,7 @@ import {
 } from '../specs.js';
 import { recordFlavour, type BpmnFlavour } from '../flavour.js';
 import { childOf, childrenOf, descendants, readXmlTree, type XmlElement } from './dom.js';
+import { PROCESS_FLOW_NODES } from './flow-nodes.js';
 import { readBpmnTree, type XmlWarning } from './read-xml.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -293,29 +294,7 @@ const ARMED_EVENT_DEFINITIONS: ReadonlySet<string> = new Set([
 
 /** Local names of the BPMN flow nodes a process or sub-process may contain. */
 const FLOW_NODE_LOCALS: ReadonlySet<string> = new Set([
-  'task',
-  'userTask',
-  'manualTask',
-  'scriptTask',
-  'serviceTask',
-  'businessRuleTask',
-  'sendTask',
-  'receiveTask',
-  'startEvent',
-  'endEvent',
-  'intermediateCatchEvent',
-  'intermediateThrowEvent',
-  'boundaryEvent',
-  'implicitThrowEvent',
-  'eventBasedGateway',
-  'exclusiveGateway',
-  'inclusiveGateway',
-  'parallelGateway',
-  'complexGateway',
-  'subProcess',
-  'adHocSubProcess',
-  'transaction',
-  'callActivity',
+  ...PROCESS_FLOW_NODES,
   'callChoreography',
   'choreographyTask',
   'subChoreography',

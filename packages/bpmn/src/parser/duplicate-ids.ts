@@ -1,4 +1,5 @@
 import type { XmlElement } from './dom.js';
+import { PROCESS_FLOW_NODES } from './flow-nodes.js';
 import type { XmlWarning } from './read-xml.js';
 
 // What the engine finds by id when it builds or runs a process: processes, the flow nodes,
@@ -6,29 +7,7 @@ import type { XmlWarning } from './read-xml.js';
 // collaborations, correlations and data stores point at. Two of these with one id would make
 // the engine pick one of them where another tool might pick the other.
 const RESOLVED_IN_PROCESS: ReadonlySet<string> = new Set([
-  'task',
-  'userTask',
-  'manualTask',
-  'scriptTask',
-  'serviceTask',
-  'businessRuleTask',
-  'sendTask',
-  'receiveTask',
-  'startEvent',
-  'endEvent',
-  'intermediateCatchEvent',
-  'intermediateThrowEvent',
-  'boundaryEvent',
-  'implicitThrowEvent',
-  'eventBasedGateway',
-  'exclusiveGateway',
-  'inclusiveGateway',
-  'parallelGateway',
-  'complexGateway',
-  'subProcess',
-  'adHocSubProcess',
-  'transaction',
-  'callActivity',
+  ...PROCESS_FLOW_NODES,
   'sequenceFlow',
   'dataObject',
   'dataObjectReference',
